@@ -1,0 +1,64 @@
+// Op schemas, their CPU kernels, and the small Python-only helpers of the `reshapeops._C` module.
+// Importing reshapeops._C runs the TORCH_LIBRARY blocks, after which the ops are torch.ops.reshapeops.*.
+#include <torch/extension.h>
+#include <torch/library.h>
+
+#include "ops/ops.h"
+#include "ops/strided_copy.h"
+
+TORCH_LIBRARY(reshapeops, m) {
+  m.def("contiguous(Tensor self) -> Tensor");
+  m.def("contiguous.out(Tensor self, *, Tensor(a!) out) -> Tensor(a!)");
+  m.def("permute(Tensor self, int[] dims) -> Tensor");
+  m.def("permute.out(Tensor self, int[] dims, *, Tensor(a!) out) -> Tensor(a!)");
+  m.def("reshape(Tensor self, int[] shape) -> Tensor");
+  m.def("reshape.out(Tensor self, int[] shape, *, Tensor(a!) out) -> Tensor(a!)");
+  m.def("stack(Tensor[] tensors, int dim=0) -> Tensor");
+  m.def("stack.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)");
+  m.def("cat(Tensor[] tensors, int dim=0) -> Tensor");
+  m.def("cat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)");
+}
+
+TORCH_LIBRARY_IMPL(reshapeops, CPU, m) {
+  m.impl("contiguous", &reshapeops::contiguous);
+  m.impl("contiguous.out", &reshapeops::contiguous_out);
+  m.impl("permute", &reshapeops::permute);
+  m.impl("permute.out", &reshapeops::permute_out);
+  m.impl("reshape", &reshapeops::reshape);
+  m.impl("reshape.out", &reshapeops::reshape_out);
+  m.impl("stack", &reshapeops::stack);
+  m.impl("stack.out", &reshapeops::stack_out);
+  m.impl("cat", &reshapeops::cat);
+  m.impl("cat.out", &reshapeops::cat_out);
+}
+
+namespace {
+
+// The plan the copy of a (sizes, strides) view into row-major memory would use, for explain().
+py::dict describe_plan(std::vector<int64_t> sizes, std::vector<int64_t> src_strides,
+                       std::vector<int64_t> dst_strides, int64_t element_size) {
+  TORCH_CHECK(sizes.size() == src_strides.size() && sizes.size() == dst_strides.size(),
+              "describe_plan(): sizes and strides must have the same length");
+  const reshapeops::CopyPlan plan =
+      reshapeops::plan_for(sizes, src_strides, dst_strides, element_size);
+  const auto dims = [&](const int64_t* values) {
+    return std::vector<int64_t>(values, values + (plan.kernel == reshapeops::CopyKernel::Empty ? 0 : plan.rank));
+  };
+  py::dict out;
+  out["kernel"] = reshapeops::kernel_name(plan.kernel);
+  out["sizes"] = dims(plan.sizes);
+  out["src_strides"] = dims(plan.src_strides);
+  out["dst_strides"] = dims(plan.dst_strides);
+  out["transpose_dim"] = plan.transpose_dim;
+  out["element_size"] = plan.element_size;
+  out["numel"] = plan.numel;
+  return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
+  m.def("describe_plan", &describe_plan, "The copy plan for a strided view (see explain()).");
+  m.def("reference_contiguous", &reshapeops::reference_contiguous,
+        "The slow element-by-element copy the kernels are measured against (CPU).");
+}

@@ -1,0 +1,40 @@
+"""Builds reshapeops._C: the C++ ops, and the CUDA kernels when torch and a CUDA toolkit allow it."""
+import glob
+import os
+
+from setuptools import find_packages, setup
+from torch.utils import cpp_extension
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+
+def sources(pattern):
+    return sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, pattern), recursive=True))
+
+
+def cuda_wanted():
+    """CUDA kernels need a CUDA build of torch (its headers) and nvcc; a visible GPU is not required."""
+    if os.environ.get("FORCE_CUDA") == "1":
+        return True
+    return cpp_extension.CUDA_HOME is not None and __import__("torch").version.cuda is not None
+
+
+cpu_sources = sources("csrc/*.cpp") + sources("csrc/plan/*.cpp") + sources("csrc/cpu/*.cpp") + sources(
+    "csrc/ops/*.cpp"
+)
+cxx_flags = ["-O3", "-std=c++17"]
+
+if cuda_wanted():
+    extension = cpp_extension.CUDAExtension(
+        "reshapeops._C",
+        cpu_sources + sources("csrc/cuda/*.cpp") + sources("csrc/cuda/*.cu"),
+        extra_compile_args={"cxx": cxx_flags + ["-DRESHAPEOPS_WITH_CUDA"], "nvcc": ["-O3", "-std=c++17"]},
+    )
+else:
+    extension = cpp_extension.CppExtension("reshapeops._C", cpu_sources, extra_compile_args=cxx_flags)
+
+setup(
+    packages=find_packages(include=["reshapeops", "reshapeops.*"]),
+    ext_modules=[extension],
+    cmdclass={"build_ext": cpp_extension.BuildExtension},
+)
