@@ -19,19 +19,23 @@ def cuda_wanted():
     return cpp_extension.CUDA_HOME is not None and __import__("torch").version.cuda is not None
 
 
-cpu_sources = sources("csrc/*.cpp") + sources("csrc/plan/*.cpp") + sources("csrc/cpu/*.cpp") + sources(
-    "csrc/ops/*.cpp"
-)
-cxx_flags = ["-O3", "-std=c++17"]
+cpu_sources = [p for p in sources("csrc/**/*.cpp") if not p.startswith(os.path.join("csrc", "cuda"))]
+# torch's CPU build runs at::parallel_for through OpenMP pragmas inlined from its headers: without
+# -fopenmp they compile to a serial loop. The loader reuses the libgomp torch has already loaded.
+cxx_flags = ["-O3", "-std=c++17", "-Wno-psabi", "-fopenmp"]
+link_flags = ["-fopenmp"]
 
 if cuda_wanted():
     extension = cpp_extension.CUDAExtension(
         "reshapeops._C",
         cpu_sources + sources("csrc/cuda/*.cpp") + sources("csrc/cuda/*.cu"),
         extra_compile_args={"cxx": cxx_flags + ["-DRESHAPEOPS_WITH_CUDA"], "nvcc": ["-O3", "-std=c++17"]},
+        extra_link_args=link_flags,
     )
 else:
-    extension = cpp_extension.CppExtension("reshapeops._C", cpu_sources, extra_compile_args=cxx_flags)
+    extension = cpp_extension.CppExtension(
+        "reshapeops._C", cpu_sources, extra_compile_args=cxx_flags, extra_link_args=link_flags
+    )
 
 setup(
     packages=find_packages(include=["reshapeops", "reshapeops.*"]),

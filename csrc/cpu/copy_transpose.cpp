@@ -1,9 +1,14 @@
 // Tiled transpose: the destination's fastest dim (last) is not the source's fastest dim (k), so one
 // side must be read or written across rows. Walking whole rows would touch a new cache line per
 // element on that side; walking a tile small enough to stay in L1 instead reads each source line and
-// writes each destination line once, while both sides run along their own fast dim.
-// All other dims are batch dims walked outside the tile. Tiles are kept at a fixed area, so a short
-// dim (NCHW -> NHWC with C = 3) gets long, thin tiles rather than tiny square ones.
+// writes each destination line once, while both sides run along their own fast dim. All other dims are
+// batch dims walked outside the tile.
+//
+// When the source's fast dim has stride 1 (the usual case), each tile is transposed in registers by
+// the widest SIMD kernel the CPU has (transpose/block_transpose.h). For outputs larger than the cache
+// the tile is built in an L1 buffer and then streamed to memory (stream_store.h), so writing costs no
+// read-for-ownership. A source whose fast dim is strided (a sliced input) takes a plain element loop.
+// Tiles keep a fixed area, so a short dim (NCHW -> NHWC with C = 3) gets long, thin tiles.
 // Bytes moved: 2 * numel * element_size.
 #include <ATen/Parallel.h>
 
@@ -13,19 +18,24 @@
 #include "kernels.h"
 #include "outer_walker.h"
 #include "parallel_grain.h"
+#include "stream_store.h"
+#include "transpose/tile_kernels.h"
 
 namespace reshapeops::cpu {
 
 namespace {
 
+constexpr int64_t kTileBytes = 16 * 1024;
+
 struct TileShape {
   int64_t a, b;  // extent along dim k (source-fast) and along the last dim (destination-fast)
 };
 
-// A tile of 4-16 KB, so the source and destination sides of it sit in L1 together.
+// Square tiles of ~8-16 KB, so a tile and the lines it reads sit in L1 together; a dim shorter than the
+// side gives its share of the area to the other dim.
 TileShape tile_shape(int64_t size_a, int64_t size_b, int element_size) {
-  const int64_t side = element_size <= 4 ? 64 : (element_size == 8 ? 32 : 16);
-  const int64_t area = side * side;
+  const int64_t side = element_size == 1 ? 128 : (element_size <= 4 ? 64 : 32);
+  const int64_t area = kTileBytes / element_size;
   TileShape t{std::min(size_a, side), std::min(size_b, side)};
   if (t.b < side) t.a = std::min(size_a, area / t.b);
   if (t.a < side) t.b = std::min(size_b, area / t.a);
@@ -33,12 +43,55 @@ TileShape tile_shape(int64_t size_a, int64_t size_b, int element_size) {
 }
 
 template <typename T>
-void copy_tile(const T* src, T* dst, int64_t rows_a, int64_t cols_b, int64_t src_a, int64_t src_b,
-               int64_t dst_a) {
+void copy_tile_strided(const T* src, T* dst, int64_t rows_a, int64_t cols_b, int64_t src_a,
+                       int64_t src_b, int64_t dst_a) {
   for (int64_t a = 0; a < rows_a; ++a) {
     const T* s = src + a * src_a;
     T* d = dst + a * dst_a;
     for (int64_t b = 0; b < cols_b; ++b) d[b] = s[b * src_b];
+  }
+}
+
+struct TransposeGeometry {
+  int64_t size_a, size_b;    // extents of the two tiled dims
+  int64_t src_a, src_b;      // source strides (elements)
+  int64_t dst_a;             // destination stride of dim a; dim b is contiguous
+  TileShape tile;
+  int64_t tiles_a, tiles_b, tiles_per_batch;
+};
+
+// Calls tile(batch_src_offset, batch_dst_offset, a0, b0, rows_a, cols_b) for tiles [begin, end).
+template <typename F>
+void for_each_tile(const OuterWalker& batch, const TransposeGeometry& g, int64_t begin, int64_t end,
+                   F&& tile) {
+  OuterWalker walker = batch;
+  int64_t current_batch = begin / g.tiles_per_batch;
+  walker.seek(current_batch);
+  for (int64_t item = begin; item < end; ++item) {
+    const int64_t batch_index = item / g.tiles_per_batch;
+    if (batch_index != current_batch) {
+      walker.next();
+      current_batch = batch_index;
+    }
+    const int64_t in_batch = item - batch_index * g.tiles_per_batch;
+    // Consecutive tiles continue along the source's rows, so its reads stay sequential streams.
+    const int64_t a0 = (in_batch % g.tiles_a) * g.tile.a;
+    const int64_t b0 = (in_batch / g.tiles_a) * g.tile.b;
+    tile(walker.src_offset, walker.dst_offset, a0, b0, std::min(g.tile.a, g.size_a - a0),
+         std::min(g.tile.b, g.size_b - b0));
+  }
+}
+
+// The next tile continues the same source rows; asking for its lines now overlaps their memory latency
+// with this tile's work. Each row is only a few lines long, too short for the hardware prefetcher.
+inline void prefetch_next_tile(const TransposeGeometry& g, const char* rows, int64_t a0, int64_t cols_b,
+                               int64_t es) {
+  const int64_t next_a = a0 + g.tile.a;
+  if (next_a >= g.size_a) return;
+  const int64_t bytes = std::min(g.tile.a, g.size_a - next_a) * es;
+  for (int64_t b = 0; b < cols_b; ++b) {
+    const char* row = rows + (b * g.src_b + next_a) * es;
+    for (int64_t line = 0; line < bytes; line += 64) __builtin_prefetch(row + line);
   }
 }
 
@@ -47,39 +100,57 @@ void copy_tile(const T* src, T* dst, int64_t rows_a, int64_t cols_b, int64_t src
 void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
   const int k = plan.transpose_dim;
   const int last = plan.rank - 1;
-  const int64_t size_a = plan.sizes[k], size_b = plan.sizes[last];
-  const int64_t src_a = plan.src_strides[k], src_b = plan.src_strides[last];
-  const int64_t dst_a = plan.dst_strides[k];
-  const TileShape tile = tile_shape(size_a, size_b, plan.element_size);
-  const int64_t tiles_a = (size_a + tile.a - 1) / tile.a;
-  const int64_t tiles_b = (size_b + tile.b - 1) / tile.b;
-  const int64_t tiles_per_batch = tiles_a * tiles_b;
+  const int64_t es = plan.element_size;
+  TransposeGeometry g;
+  g.size_a = plan.sizes[k];
+  g.size_b = plan.sizes[last];
+  g.src_a = plan.src_strides[k];
+  g.src_b = plan.src_strides[last];
+  g.dst_a = plan.dst_strides[k];
+  g.tile = tile_shape(g.size_a, g.size_b, plan.element_size);
+  g.tiles_b = (g.size_b + g.tile.b - 1) / g.tile.b;
+  g.tiles_a = (g.size_a + g.tile.a - 1) / g.tile.a;
+  g.tiles_per_batch = g.tiles_a * g.tiles_b;
   const OuterWalker batch(plan, last, k);
-  const int64_t tile_bytes = tile.a * tile.b * plan.element_size;
+  const int64_t items = batch.count() * g.tiles_per_batch;
+  const int64_t grain = grain_for(g.tile.a * g.tile.b * es);
 
-  with_element_type(plan.element_size, [&](auto tag) {
-    using T = decltype(tag);
-    const T* s = reinterpret_cast<const T*>(src);
-    T* d = reinterpret_cast<T*>(dst);
-    at::parallel_for(0, batch.count() * tiles_per_batch, grain_for(tile_bytes),
-                     [&](int64_t begin, int64_t end) {
-      OuterWalker walker = batch;
-      int64_t current_batch = begin / tiles_per_batch;
-      walker.seek(current_batch);
-      for (int64_t item = begin; item < end; ++item) {
-        const int64_t b_index = item / tiles_per_batch;
-        if (b_index != current_batch) {
-          walker.next();
-          current_batch = b_index;
-        }
-        const int64_t in_batch = item - b_index * tiles_per_batch;
-        const int64_t a0 = (in_batch / tiles_b) * tile.a;
-        const int64_t b0 = (in_batch % tiles_b) * tile.b;
-        copy_tile(s + walker.src_offset + a0 * src_a + b0 * src_b,
-                  d + walker.dst_offset + a0 * dst_a + b0,
-                  std::min(tile.a, size_a - a0), std::min(tile.b, size_b - b0), src_a, src_b, dst_a);
-      }
+  if (g.src_a != 1) {
+    with_element_type(plan.element_size, [&](auto tag) {
+      using T = decltype(tag);
+      const T* s = reinterpret_cast<const T*>(src);
+      T* d = reinterpret_cast<T*>(dst);
+      at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
+        for_each_tile(batch, g, begin, end, [&](int64_t so, int64_t do_, int64_t a0, int64_t b0, int64_t ra, int64_t cb) {
+          copy_tile_strided(s + so + a0 * g.src_a + b0 * g.src_b, d + do_ + a0 * g.dst_a + b0, ra, cb,
+                            g.src_a, g.src_b, g.dst_a);
+        });
+      });
     });
+    return;
+  }
+
+  const TransposeTileFn transpose_tile = transpose_tile_kernel().run;
+  const int element_size = plan.element_size;
+  if (!use_streaming_stores(plan.numel * es)) {
+    at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
+      for_each_tile(batch, g, begin, end, [&](int64_t so, int64_t do_, int64_t a0, int64_t b0, int64_t ra, int64_t cb) {
+        prefetch_next_tile(g, src + (so + b0 * g.src_b) * es, a0, cb, es);
+        transpose_tile(element_size, src + (so + a0 + b0 * g.src_b) * es, g.src_b,
+                       dst + (do_ + a0 * g.dst_a + b0) * es, g.dst_a, ra, cb);
+      });
+    });
+    return;
+  }
+  at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
+    alignas(64) char buffer[kTileBytes];
+    for_each_tile(batch, g, begin, end, [&](int64_t so, int64_t do_, int64_t a0, int64_t b0, int64_t ra, int64_t cb) {
+      prefetch_next_tile(g, src + (so + b0 * g.src_b) * es, a0, cb, es);
+      transpose_tile(element_size, src + (so + a0 + b0 * g.src_b) * es, g.src_b, buffer, cb, ra, cb);
+      char* out = dst + (do_ + a0 * g.dst_a + b0) * es;
+      for (int64_t a = 0; a < ra; ++a) stream_copy(out + a * g.dst_a * es, buffer + a * cb * es, cb * es);
+    });
+    stream_fence();
   });
 }
 

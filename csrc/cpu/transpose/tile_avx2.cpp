@@ -1,0 +1,23 @@
+// The transpose tile compiled for avx2 (32-byte vectors); see block_transpose.h for the idea.
+// Standard headers come before the target switch, so their inline functions keep the default target.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include "tile_kernels.h"
+
+#if defined(RESHAPEOPS_X86_TILES)
+#pragma GCC target("avx2")
+#define RESHAPEOPS_ISA avx2
+#include "block_transpose.h"
+
+namespace reshapeops::cpu::avx2 {
+
+void transpose_tile(int element_size, const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
+                    int64_t rows_a, int64_t cols_b) {
+  transpose_tile_by_size<32>(element_size, src, src_ld, dst, dst_ld, rows_a, cols_b);
+}
+
+}  // namespace reshapeops::cpu::avx2
+#endif

@@ -1,0 +1,23 @@
+// The transpose tile compiled for avx512 (64-byte vectors); see block_transpose.h for the idea.
+// Standard headers come before the target switch, so their inline functions keep the default target.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include "tile_kernels.h"
+
+#if defined(RESHAPEOPS_X86_TILES)
+#pragma GCC target("avx512f,avx512bw,avx512vl")
+#define RESHAPEOPS_ISA avx512
+#include "block_transpose.h"
+
+namespace reshapeops::cpu::avx512 {
+
+void transpose_tile(int element_size, const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
+                    int64_t rows_a, int64_t cols_b) {
+  transpose_tile_by_size<64>(element_size, src, src_ld, dst, dst_ld, rows_a, cols_b);
+}
+
+}  // namespace reshapeops::cpu::avx512
+#endif

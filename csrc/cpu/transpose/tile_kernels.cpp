@@ -1,0 +1,26 @@
+#include "tile_kernels.h"
+
+namespace reshapeops::cpu {
+
+namespace {
+
+TransposeTileKernel choose() {
+#if defined(RESHAPEOPS_X86_TILES)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl")) {
+    return {"avx512", avx512::transpose_tile, 16};
+  }
+  if (__builtin_cpu_supports("avx2")) return {"avx2", avx2::transpose_tile, 8};
+#endif
+  return {"portable", portable::transpose_tile, 4};
+}
+
+}  // namespace
+
+const TransposeTileKernel& transpose_tile_kernel() {
+  static const TransposeTileKernel kernel = choose();
+  return kernel;
+}
+
+}  // namespace reshapeops::cpu

@@ -1,0 +1,20 @@
+// The transpose tile compiled for portable (16-byte vectors); see block_transpose.h for the idea.
+// Standard headers come before the target switch, so their inline functions keep the default target.
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include "tile_kernels.h"
+
+#define RESHAPEOPS_ISA portable
+#include "block_transpose.h"
+
+namespace reshapeops::cpu::portable {
+
+void transpose_tile(int element_size, const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
+                    int64_t rows_a, int64_t cols_b) {
+  transpose_tile_by_size<16>(element_size, src, src_ld, dst, dst_ld, rows_a, cols_b);
+}
+
+}  // namespace reshapeops::cpu::portable
