@@ -16,6 +16,10 @@
 #include <cstring>
 #include <utility>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #ifndef RESHAPEOPS_ISA
 #error "block_transpose.h is included by tile_<isa>.cpp files, which define RESHAPEOPS_ISA"
 #endif
@@ -43,8 +47,23 @@ inline V interleave_high(V x, V y, std::index_sequence<M...>) {
   return __builtin_shufflevector(x, y, high_lane<N>(M)...);
 }
 
+// A non-temporal store of one whole vector (see stream_store.h); `p` is aligned to the vector size.
+template <typename V>
+inline void stream_vector(void* p, V v) {
+#if defined(__AVX512F__)
+  if constexpr (sizeof(V) == 64) return _mm512_stream_si512(static_cast<__m512i*>(p), (__m512i)v);
+#endif
+#if defined(__AVX__)
+  if constexpr (sizeof(V) == 32) return _mm256_stream_si256(static_cast<__m256i*>(p), (__m256i)v);
+#endif
+#if defined(__SSE2__)
+  if constexpr (sizeof(V) == 16) return _mm_stream_si128(static_cast<__m128i*>(p), (__m128i)v);
+#endif
+  std::memcpy(p, &v, sizeof(V));
+}
+
 // dst[i * dst_ld + j] = src[j * src_ld + i] for an L x L block.
-template <typename T, int L>
+template <typename T, int L, bool Stream>
 inline void transpose_block(const T* src, int64_t src_ld, T* dst, int64_t dst_ld) {
   using V = typename LaneVector<T, L>::type;
   constexpr auto lanes = std::make_index_sequence<L>{};
@@ -63,21 +82,95 @@ inline void transpose_block(const T* src, int64_t src_ld, T* dst, int64_t dst_ld
     for (int j = 0; j < L; ++j) rows[j] = next[j];
   }
 #pragma GCC unroll 16
-  for (int i = 0; i < L; ++i) std::memcpy(dst + i * dst_ld, &rows[i], sizeof(V));
+  for (int i = 0; i < L; ++i) {
+    if constexpr (Stream) {
+      stream_vector(dst + i * dst_ld, rows[i]);
+    } else {
+      std::memcpy(dst + i * dst_ld, &rows[i], sizeof(V));
+    }
+  }
 }
+
+// For 1- and 2-byte elements a square block would need more registers than exist (64 x 64 bytes), so
+// these use a strip: G = 16 / sizeof(T) source rows, each one full vector wide, transposed as
+// independent G x G blocks inside each 16-byte group of lanes (in-lane interleaves are the cheapest
+// shuffles there are). Group g of result vector j is 16 bytes of destination row g * G + j.
+template <int N, int G>
+constexpr int group_low_lane(int m) {
+  const int base = (m / G) * G, i = m % G;
+  return (i & 1) ? N + base + i / 2 : base + i / 2;
+}
+template <int N, int G>
+constexpr int group_high_lane(int m) {
+  const int base = (m / G) * G + G / 2, i = m % G;
+  return (i & 1) ? N + base + i / 2 : base + i / 2;
+}
+template <typename V, int N, int G, size_t... M>
+inline V group_interleave_low(V x, V y, std::index_sequence<M...>) {
+  return __builtin_shufflevector(x, y, group_low_lane<N, G>(M)...);
+}
+template <typename V, int N, int G, size_t... M>
+inline V group_interleave_high(V x, V y, std::index_sequence<M...>) {
+  return __builtin_shufflevector(x, y, group_high_lane<N, G>(M)...);
+}
+
+// dst[i * dst_ld + j] = src[j * src_ld + i] for i < N (one vector of lanes), j < G.
+template <typename T, int N>
+inline void transpose_strip(const T* src, int64_t src_ld, T* dst, int64_t dst_ld) {
+  constexpr int G = 16 / sizeof(T);
+  using V = typename LaneVector<T, N>::type;
+  constexpr auto lanes = std::make_index_sequence<N>{};
+  V rows[G];
+#pragma GCC unroll 16
+  for (int i = 0; i < G; ++i) std::memcpy(&rows[i], src + i * src_ld, sizeof(V));
+#pragma GCC unroll 4
+  for (int round = 1; round < G; round *= 2) {
+    V next[G];
+#pragma GCC unroll 16
+    for (int j = 0; j < G / 2; ++j) {
+      next[2 * j] = group_interleave_low<V, N, G>(rows[j], rows[j + G / 2], lanes);
+      next[2 * j + 1] = group_interleave_high<V, N, G>(rows[j], rows[j + G / 2], lanes);
+    }
+#pragma GCC unroll 16
+    for (int j = 0; j < G; ++j) rows[j] = next[j];
+  }
+#pragma GCC unroll 4
+  for (int g = 0; g < N / G; ++g) {
+#pragma GCC unroll 16
+    for (int j = 0; j < G; ++j) {
+      std::memcpy(dst + (g * G + j) * dst_ld, reinterpret_cast<const char*>(&rows[j]) + 16 * g, 16);
+    }
+  }
+}
+
+// The two register kernels behind one interface: a block covers A source columns x B source rows.
+template <typename T, int L, bool Stream>
+struct SquareBlock {
+  static constexpr int A = L, B = L;
+  static void run(const T* src, int64_t src_ld, T* dst, int64_t dst_ld) {
+    transpose_block<T, L, Stream>(src, src_ld, dst, dst_ld);
+  }
+};
+template <typename T, int N>
+struct Strip {
+  static constexpr int A = N, B = 16 / sizeof(T);
+  static void run(const T* src, int64_t src_ld, T* dst, int64_t dst_ld) {
+    transpose_strip<T, N>(src, src_ld, dst, dst_ld);
+  }
+};
 
 // dst[a * dst_ld + b] = src[b * src_ld + a] for a < rows_a, b < cols_b: whole blocks in registers,
 // the ragged right and bottom edges element by element.
-template <typename T, int L>
+template <typename T, typename Block>
 inline void transpose_tile_of(const T* src, int64_t src_ld, T* dst, int64_t dst_ld, int64_t rows_a,
                               int64_t cols_b) {
-  const int64_t full_a = rows_a - rows_a % L, full_b = cols_b - cols_b % L;
-  for (int64_t b = 0; b < full_b; b += L) {
-    for (int64_t a = 0; a < full_a; a += L) {
-      transpose_block<T, L>(src + b * src_ld + a, src_ld, dst + a * dst_ld + b, dst_ld);
+  const int64_t full_a = rows_a - rows_a % Block::A, full_b = cols_b - cols_b % Block::B;
+  for (int64_t b = 0; b < full_b; b += Block::B) {
+    for (int64_t a = 0; a < full_a; a += Block::A) {
+      Block::run(src + b * src_ld + a, src_ld, dst + a * dst_ld + b, dst_ld);
     }
     for (int64_t a = full_a; a < rows_a; ++a) {
-      for (int64_t j = b; j < b + L; ++j) dst[a * dst_ld + j] = src[j * src_ld + a];
+      for (int64_t j = b; j < b + Block::B; ++j) dst[a * dst_ld + j] = src[j * src_ld + a];
     }
   }
   for (int64_t a = 0; a < rows_a; ++a) {
@@ -85,33 +178,52 @@ inline void transpose_tile_of(const T* src, int64_t src_ld, T* dst, int64_t dst_
   }
 }
 
+// Lanes per block for an element size: 16 x 16 blocks where the vector allows.
+template <int VectorBytes, typename T>
+constexpr int block_lanes() { return std::min<int>(16, VectorBytes / sizeof(T)); }
+
+template <int VectorBytes, typename T>
+inline void transpose_tile_typed(const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
+                                 int64_t rows_a, int64_t cols_b, bool stream) {
+  constexpr int L = block_lanes<VectorBytes, T>();
+  const T* s = reinterpret_cast<const T*>(src);
+  T* d = reinterpret_cast<T*>(dst);
+  if constexpr (sizeof(T) <= 2 && VectorBytes > 16) {
+    transpose_tile_of<T, Strip<T, VectorBytes / sizeof(T)>>(s, src_ld, d, dst_ld, rows_a, cols_b);
+  } else if (stream) {
+    transpose_tile_of<T, SquareBlock<T, L, true>>(s, src_ld, d, dst_ld, rows_a, cols_b);
+  } else {
+    transpose_tile_of<T, SquareBlock<T, L, false>>(s, src_ld, d, dst_ld, rows_a, cols_b);
+  }
+}
+
 // The entry point each tile_<isa>.cpp exports (see tile_kernels.h).
 template <int VectorBytes>
 inline void transpose_tile_by_size(int element_size, const char* src, int64_t src_ld, char* dst,
-                                   int64_t dst_ld, int64_t rows_a, int64_t cols_b) {
+                                   int64_t dst_ld, int64_t rows_a, int64_t cols_b, bool stream) {
   switch (element_size) {
-    case 1:
-      transpose_tile_of<uint8_t, std::min(16, VectorBytes)>(
-          reinterpret_cast<const uint8_t*>(src), src_ld, reinterpret_cast<uint8_t*>(dst), dst_ld, rows_a, cols_b);
-      return;
-    case 2:
-      transpose_tile_of<uint16_t, std::min(16, VectorBytes / 2)>(
-          reinterpret_cast<const uint16_t*>(src), src_ld, reinterpret_cast<uint16_t*>(dst), dst_ld, rows_a, cols_b);
-      return;
-    case 4:
-      transpose_tile_of<uint32_t, std::min(16, VectorBytes / 4)>(
-          reinterpret_cast<const uint32_t*>(src), src_ld, reinterpret_cast<uint32_t*>(dst), dst_ld, rows_a, cols_b);
-      return;
-    case 8:
-      transpose_tile_of<uint64_t, std::min(16, VectorBytes / 8)>(
-          reinterpret_cast<const uint64_t*>(src), src_ld, reinterpret_cast<uint64_t*>(dst), dst_ld, rows_a, cols_b);
-      return;
+    case 1: return transpose_tile_typed<VectorBytes, uint8_t>(src, src_ld, dst, dst_ld, rows_a, cols_b, stream);
+    case 2: return transpose_tile_typed<VectorBytes, uint16_t>(src, src_ld, dst, dst_ld, rows_a, cols_b, stream);
+    case 4: return transpose_tile_typed<VectorBytes, uint32_t>(src, src_ld, dst, dst_ld, rows_a, cols_b, stream);
+    case 8: return transpose_tile_typed<VectorBytes, uint64_t>(src, src_ld, dst, dst_ld, rows_a, cols_b, stream);
     default:  // 16-byte elements: each is already a full vector move; pairs of uint64 keep them whole
       for (int64_t a = 0; a < rows_a; ++a) {
         for (int64_t b = 0; b < cols_b; ++b) {
           std::memcpy(dst + (a * dst_ld + b) * 16, src + (b * src_ld + a) * 16, 16);
         }
       }
+  }
+}
+
+// Bytes of one block row (one vector) for an element size: the unit of a direct streaming store.
+template <int VectorBytes>
+constexpr int row_bytes_of_block(int element_size) {
+  switch (element_size) {
+    case 1:
+    case 2: return 16;  // square blocks of 16 lanes, or strips stored 16 bytes at a time
+    case 4: return block_lanes<VectorBytes, uint32_t>() * 4;
+    case 8: return block_lanes<VectorBytes, uint64_t>() * 8;
+    default: return 16;
   }
 }
 

@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <cstring>
 #include <utility>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "tile_kernels.h"
 
@@ -15,9 +18,11 @@
 namespace reshapeops::cpu::avx512 {
 
 void transpose_tile(int element_size, const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
-                    int64_t rows_a, int64_t cols_b) {
-  transpose_tile_by_size<64>(element_size, src, src_ld, dst, dst_ld, rows_a, cols_b);
+                    int64_t rows_a, int64_t cols_b, bool stream) {
+  transpose_tile_by_size<64>(element_size, src, src_ld, dst, dst_ld, rows_a, cols_b, stream);
 }
+
+int block_row_bytes(int element_size) { return row_bytes_of_block<64>(element_size); }
 
 }  // namespace reshapeops::cpu::avx512
 #endif

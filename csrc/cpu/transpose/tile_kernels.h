@@ -2,6 +2,8 @@
 // so one build runs on any x86-64 (and builds elsewhere with the portable version only).
 //
 // A tile: dst[a * dst_ld + b] = src[b * src_ld + a] for a < rows_a, b < cols_b, lds in elements.
+// With `stream`, whole block rows go to memory with non-temporal stores: the caller guarantees dst and
+// dst_ld * element_size are multiples of block_row_bytes(element_size).
 #pragma once
 
 #include <cstdint>
@@ -14,26 +16,30 @@
 namespace reshapeops::cpu {
 
 using TransposeTileFn = void (*)(int element_size, const char* src, int64_t src_ld, char* dst,
-                                 int64_t dst_ld, int64_t rows_a, int64_t cols_b);
+                                 int64_t dst_ld, int64_t rows_a, int64_t cols_b, bool stream);
+using BlockRowBytesFn = int (*)(int element_size);
 
 struct TransposeTileKernel {
   const char* isa;  // "avx512", "avx2" or "portable"
   TransposeTileFn run;
-  int block;        // L of the 4-byte block, for explain()
+  BlockRowBytesFn block_row_bytes;
 };
 
 // The widest kernel this CPU supports.
 const TransposeTileKernel& transpose_tile_kernel();
 
 namespace portable {
-void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
+void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
+int block_row_bytes(int element_size);
 }
 #if defined(RESHAPEOPS_X86_TILES)
 namespace avx2 {
-void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
+void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
+int block_row_bytes(int element_size);
 }
 namespace avx512 {
-void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
+void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
+int block_row_bytes(int element_size);
 }
 #endif
 
