@@ -5,8 +5,10 @@
 // Two inner loops:
 //   - slices of at least a cache line: one memcpy per (row, input) slice;
 //   - equal, short slices (stack on the last dim interleaves inputs element by element): a block of
-//     rows is filled input by input, so each input is read as a stream and the block being written
-//     stays in L1 until it is complete.
+//     rows is filled by zipping up to 8 inputs at a time with the SIMD interleave kernel, so each input
+//     is read as a stream and the block being written stays in L1 until it is complete.
+// Outputs larger than the cache are written with streaming stores (stream_store.h); the interleaved
+// blocks are then built in an L1 buffer and streamed out whole.
 // Bytes moved: 2 * output bytes.
 #include <ATen/Parallel.h>
 
@@ -17,35 +19,85 @@
 #include "element.h"
 #include "kernels.h"
 #include "parallel_grain.h"
+#include "stream_store.h"
+#include "transpose/tile_kernels.h"
 
 namespace reshapeops::cpu {
 
 namespace {
 
 constexpr int64_t kShortSliceBytes = 64;
+constexpr int64_t kBlockBytes = 16 * 1024;
+constexpr int64_t kMinBlockRows = 64;
 
-// Slices of `slice_len` elements from each input, interleaved.
+// Writes rows [r0, r1) of the output, whose first row is at `block` and rows are `row_bytes` apart.
+// Slices of 1, 2, 4 or 8 bytes are zipped by the SIMD interleave kernel, up to 8 inputs at a time
+// (through a small buffer when the group is not the whole row); other slices are copied one by one.
+template <typename T>
+void fill_block(const CatInputs& inputs, int64_t slice_len, int64_t r0, int64_t r1, int64_t row_bytes,
+                char* block) {
+  const int64_t slice_bytes = slice_len * int64_t(sizeof(T));
+  const int64_t rows = r1 - r0;
+  const TransposeTileKernel& kernel = transpose_tile_kernel();
+  const bool zippable = slice_bytes == 1 || slice_bytes == 2 || slice_bytes == 4 || slice_bytes == 8;
+  for (int64_t j0 = 0; j0 < inputs.count;) {
+    const int count = static_cast<int>(std::min<int64_t>(kMaxZipCount, inputs.count - j0));
+    if (zippable && count >= 2) {
+      const char* in[kMaxZipCount];
+      for (int c = 0; c < count; ++c) in[c] = inputs.data[j0 + c] + r0 * slice_bytes;
+      const int es = static_cast<int>(slice_bytes);
+      if (count == inputs.count) {
+        kernel.interleave(count, es, in, rows, block);
+      } else {
+        alignas(64) char group[kMinBlockRows * kMaxZipCount * 8];
+        for (int64_t r = 0; r < rows; r += kMinBlockRows) {
+          const int64_t n = std::min(kMinBlockRows, rows - r);
+          kernel.interleave(count, es, in, n, group);
+          for (int c = 0; c < count; ++c) in[c] += n * slice_bytes;
+          for (int64_t i = 0; i < n; ++i) {
+            std::memcpy(block + (r + i) * row_bytes + j0 * slice_bytes, group + i * count * slice_bytes,
+                        count * slice_bytes);
+          }
+        }
+      }
+      j0 += count;
+      continue;
+    }
+    const T* in = reinterpret_cast<const T*>(inputs.data[j0]) + r0 * slice_len;
+    char* o = block + j0 * slice_bytes;
+    for (int64_t r = 0; r < rows; ++r, in += slice_len, o += row_bytes) {
+      T* out = reinterpret_cast<T*>(o);
+      for (int64_t i = 0; i < slice_len; ++i) out[i] = in[i];
+    }
+    ++j0;
+  }
+}
+
+// Slices of `slice_len` elements from each input, interleaved, in blocks of rows that stay in L1
+// while every input pours into them.
 template <typename T>
 void interleave_rows(const CatInputs& inputs, int64_t slice_len, int64_t row_begin, int64_t row_end,
-                     T* out) {
-  const int64_t row_len = slice_len * inputs.count;
-  // Rows per block: the block of output (~16 KB) stays in L1 while each input pours into it.
-  const int64_t block = std::max<int64_t>(1, (16 * 1024) / (row_len * int64_t(sizeof(T))));
-  for (int64_t r0 = row_begin; r0 < row_end; r0 += block) {
-    const int64_t r1 = std::min(row_end, r0 + block);
-    for (int64_t j = 0; j < inputs.count; ++j) {
-      const T* in = reinterpret_cast<const T*>(inputs.data[j]) + r0 * slice_len;
-      T* o = out + r0 * row_len + j * slice_len;
-      for (int64_t r = r0; r < r1; ++r, in += slice_len, o += row_len) {
-        for (int64_t i = 0; i < slice_len; ++i) o[i] = in[i];
-      }
+                     bool stream, char* out) {
+  const int64_t row_bytes = slice_len * inputs.count * int64_t(sizeof(T));
+  const int64_t rows = std::max<int64_t>(kMinBlockRows, kBlockBytes / row_bytes);
+  if (!stream || rows * row_bytes > kBlockBytes) {
+    for (int64_t r0 = row_begin; r0 < row_end; r0 += rows) {
+      fill_block<T>(inputs, slice_len, r0, std::min(row_end, r0 + rows), row_bytes, out + r0 * row_bytes);
     }
+    return;
   }
+  alignas(64) char buffer[kBlockBytes];
+  for (int64_t r0 = row_begin; r0 < row_end; r0 += rows) {
+    const int64_t r1 = std::min(row_end, r0 + rows);
+    fill_block<T>(inputs, slice_len, r0, r1, row_bytes, buffer);
+    stream_copy(out + r0 * row_bytes, buffer, (r1 - r0) * row_bytes);
+  }
+  stream_fence();
 }
 
 // Copies output bytes [begin, end), starting inside row `row` at input `j`, `offset` bytes into its slice.
 void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_start,
-                     int64_t out_row_bytes, int64_t begin, int64_t end, char* out) {
+                     int64_t out_row_bytes, int64_t begin, int64_t end, bool stream, char* out) {
   int64_t row = begin / out_row_bytes;
   const int64_t in_row = begin - row * out_row_bytes;
   int64_t j = std::upper_bound(slice_start.begin(), slice_start.end(), in_row) - slice_start.begin() - 1;
@@ -53,7 +105,11 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
   for (int64_t pos = begin; pos < end;) {
     const int64_t slice = inputs.row_bytes[j];
     const int64_t take = std::min(slice - offset, end - pos);
-    std::memcpy(out + pos, inputs.data[j] + row * slice + offset, take);
+    if (stream) {
+      stream_copy(out + pos, inputs.data[j] + row * slice + offset, take);
+    } else {
+      std::memcpy(out + pos, inputs.data[j] + row * slice + offset, take);
+    }
     pos += take;
     offset = 0;
     if (++j == inputs.count) {
@@ -61,6 +117,7 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
       ++row;
     }
   }
+  if (stream) stream_fence();
 }
 
 }  // namespace
@@ -68,6 +125,7 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
 void cat_contiguous(const CatInputs& inputs, int64_t outer, int64_t out_row_bytes,
                     int element_size, char* out) {
   if (outer == 0 || out_row_bytes == 0) return;
+  const bool stream = use_streaming_stores(outer * out_row_bytes);
   const int64_t first = inputs.row_bytes[0];
   const bool equal_short_slices =
       first <= kShortSliceBytes &&
@@ -78,7 +136,7 @@ void cat_contiguous(const CatInputs& inputs, int64_t outer, int64_t out_row_byte
     with_element_type(element_size, [&](auto tag) {
       using T = decltype(tag);
       at::parallel_for(0, outer, grain_for(out_row_bytes), [&](int64_t begin, int64_t end) {
-        interleave_rows(inputs, slice_len, begin, end, reinterpret_cast<T*>(out));
+        interleave_rows<T>(inputs, slice_len, begin, end, stream, out);
       });
     });
     return;
@@ -90,7 +148,7 @@ void cat_contiguous(const CatInputs& inputs, int64_t outer, int64_t out_row_byte
     start += inputs.row_bytes[j];
   }
   at::parallel_for(0, outer * out_row_bytes, kBytesPerTask, [&](int64_t begin, int64_t end) {
-    copy_byte_range(inputs, slice_start, out_row_bytes, begin, end, out);
+    copy_byte_range(inputs, slice_start, out_row_bytes, begin, end, stream, out);
   });
 }
 

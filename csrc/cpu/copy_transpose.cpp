@@ -98,6 +98,70 @@ inline void prefetch_next_tile(const TransposeGeometry& g, const char* rows, int
   }
 }
 
+// Runs chunk(src_offset, dst_offset, start, length) over [0, extent) of every batch, chunks of `chunk`.
+template <typename F>
+void for_each_chunk(const OuterWalker& batch, int64_t extent, int64_t chunk, int64_t grain, F&& run) {
+  const int64_t chunks = (extent + chunk - 1) / chunk;
+  at::parallel_for(0, batch.count() * chunks, grain, [&](int64_t begin, int64_t end) {
+    OuterWalker walker = batch;
+    int64_t current_batch = begin / chunks;
+    walker.seek(current_batch);
+    for (int64_t item = begin; item < end; ++item) {
+      if (item / chunks != current_batch) {
+        walker.next();
+        current_batch = item / chunks;
+      }
+      const int64_t start = (item % chunks) * chunk;
+      run(walker.src_offset, walker.dst_offset, start, std::min(chunk, extent - start));
+    }
+    stream_fence();
+  });
+}
+
+// Destination side short (dim b has 2-8 elements, rows packed back to back): zip the b source rows.
+void copy_interleaved(const TransposeGeometry& g, const OuterWalker& batch, int64_t es, bool stream,
+                      const char* src, char* dst) {
+  const TransposeTileKernel& kernel = transpose_tile_kernel();
+  const int count = static_cast<int>(g.size_b);
+  const int64_t chunk = kTileBytes / (es * count);
+  for_each_chunk(batch, g.size_a, chunk, grain_for(kTileBytes), [&](int64_t so, int64_t do_, int64_t a0, int64_t n) {
+    const char* rows[kMaxZipCount];
+    for (int c = 0; c < count; ++c) rows[c] = src + (so + a0 + c * g.src_b) * es;
+    char* out = dst + (do_ + a0 * count) * es;
+    if (!stream) {
+      kernel.interleave(count, static_cast<int>(es), rows, n, out);
+      return;
+    }
+    alignas(64) char buffer[kTileBytes];
+    kernel.interleave(count, static_cast<int>(es), rows, n, buffer);
+    stream_copy(out, buffer, n * count * es);
+  });
+}
+
+// Source side short (dim a has 2-8 elements, packed back to back): split each source row in a.
+void copy_deinterleaved(const TransposeGeometry& g, const OuterWalker& batch, int64_t es, bool stream,
+                        const char* src, char* dst) {
+  const TransposeTileKernel& kernel = transpose_tile_kernel();
+  const int count = static_cast<int>(g.size_a);
+  const int64_t chunk = kTileBytes / (es * count);
+  for_each_chunk(batch, g.size_b, chunk, grain_for(kTileBytes), [&](int64_t so, int64_t do_, int64_t b0, int64_t n) {
+    char* rows[kMaxZipCount];
+    const char* in = src + (so + b0 * count) * es;
+    for (int c = 0; c < count; ++c) rows[c] = dst + (do_ + c * g.dst_a + b0) * es;
+    if (!stream) {
+      kernel.deinterleave(count, static_cast<int>(es), in, n, rows);
+      return;
+    }
+    alignas(64) char buffer[kTileBytes];
+    char* staged[kMaxZipCount];
+    for (int c = 0; c < count; ++c) staged[c] = buffer + c * n * es;
+    kernel.deinterleave(count, static_cast<int>(es), in, n, staged);
+    for (int c = 0; c < count; ++c) stream_copy(rows[c], staged[c], n * es);
+  });
+}
+
+bool short_side(int64_t size) { return size >= 2 && size <= kMaxZipCount; }
+
 }  // namespace
 
 void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
@@ -136,6 +200,14 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
   const TransposeTileKernel& kernel = transpose_tile_kernel();
   const int element_size = plan.element_size;
   const bool stream = use_streaming_stores(plan.numel * es);
+  if (es <= 8 && short_side(g.size_b) && g.dst_a == g.size_b) {
+    copy_interleaved(g, batch, es, stream, src, dst);
+    return;
+  }
+  if (es <= 8 && short_side(g.size_a) && g.src_b == g.size_a) {
+    copy_deinterleaved(g, batch, es, stream, src, dst);
+    return;
+  }
   // Streaming straight from registers needs each block row to be a whole, aligned cache line.
   const int64_t row_bytes = kernel.block_row_bytes(element_size);
   const bool stream_from_registers = stream && row_bytes == 64 &&

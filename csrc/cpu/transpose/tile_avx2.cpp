@@ -1,4 +1,4 @@
-// The transpose tile compiled for avx2 (32-byte vectors); see block_transpose.h for the idea.
+// The transpose tile and short-side zips compiled for avx2 (32-byte vectors); see block_transpose.h for the idea.
 // Standard headers come before the target switch, so their inline functions keep the default target.
 #include <algorithm>
 #include <cstdint>
@@ -14,6 +14,7 @@
 #pragma GCC target("avx2")
 #define RESHAPEOPS_ISA avx2
 #include "block_transpose.h"
+#include "interleave.h"
 
 namespace reshapeops::cpu::avx2 {
 
@@ -23,6 +24,14 @@ void transpose_tile(int element_size, const char* src, int64_t src_ld, char* dst
 }
 
 int block_row_bytes(int element_size) { return row_bytes_of_block<32>(element_size); }
+
+bool interleave(int count, int element_size, const char* const* rows, int64_t n, char* dst) {
+  return zip(false, count, element_size, rows, nullptr, nullptr, n, dst);
+}
+
+bool deinterleave(int count, int element_size, const char* src, int64_t n, char* const* rows) {
+  return zip(true, count, element_size, nullptr, rows, src, n, nullptr);
+}
 
 }  // namespace reshapeops::cpu::avx2
 #endif

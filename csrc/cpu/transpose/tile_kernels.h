@@ -1,4 +1,4 @@
-// One 2-D transpose tile, in several instruction sets, and the choice among them made once at run time,
+// One 2-D transpose tile (and the short-side zips), in several instruction sets, and the choice among them made once at run time,
 // so one build runs on any x86-64 (and builds elsewhere with the portable version only).
 //
 // A tile: dst[a * dst_ld + b] = src[b * src_ld + a] for a < rows_a, b < cols_b, lds in elements.
@@ -19,10 +19,20 @@ using TransposeTileFn = void (*)(int element_size, const char* src, int64_t src_
                                  int64_t dst_ld, int64_t rows_a, int64_t cols_b, bool stream);
 using BlockRowBytesFn = int (*)(int element_size);
 
+// Short-side transposes (interleave.h), for 2 <= count <= kMaxZipCount and element sizes 1 to 8:
+//   interleave:   dst[i * count + c] = rows[c][i]   for i < n, c < count
+//   deinterleave: rows[c][i] = src[i * count + c]
+// Each returns false for a count or element size it does not cover.
+constexpr int kMaxZipCount = 8;
+using InterleaveFn = bool (*)(int count, int element_size, const char* const* rows, int64_t n, char* dst);
+using DeinterleaveFn = bool (*)(int count, int element_size, const char* src, int64_t n, char* const* rows);
+
 struct TransposeTileKernel {
   const char* isa;  // "avx512", "avx2" or "portable"
   TransposeTileFn run;
   BlockRowBytesFn block_row_bytes;
+  InterleaveFn interleave;
+  DeinterleaveFn deinterleave;
 };
 
 // The widest kernel this CPU supports.
@@ -31,15 +41,21 @@ const TransposeTileKernel& transpose_tile_kernel();
 namespace portable {
 void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
 int block_row_bytes(int element_size);
+bool interleave(int, int, const char* const*, int64_t, char*);
+bool deinterleave(int, int, const char*, int64_t, char* const*);
 }
 #if defined(RESHAPEOPS_X86_TILES)
 namespace avx2 {
 void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
 int block_row_bytes(int element_size);
+bool interleave(int, int, const char* const*, int64_t, char*);
+bool deinterleave(int, int, const char*, int64_t, char* const*);
 }
 namespace avx512 {
 void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
 int block_row_bytes(int element_size);
+bool interleave(int, int, const char* const*, int64_t, char*);
+bool deinterleave(int, int, const char*, int64_t, char* const*);
 }
 #endif
 

@@ -1,0 +1,64 @@
+// Transposes where one side is short (2 to 8 elements): NCHW -> NHWC with C = 3, or stacking a few
+// tensors on their last dim. A square tile would be mostly ragged edge; instead C rows are zipped
+// into one (interleave) or one row is split into C (deinterleave). With C known at compile time the
+// compiler turns the loop into a few shuffles per vector on each instruction set, at close to copy speed.
+//
+// Included inside namespace RESHAPEOPS_ISA by tile_<isa>.cpp, like block_transpose.h.
+#ifndef RESHAPEOPS_ISA
+#error "interleave.h is included by tile_<isa>.cpp files, which define RESHAPEOPS_ISA"
+#endif
+
+namespace reshapeops::cpu::RESHAPEOPS_ISA {
+
+// dst[i * C + c] = rows[c][i]
+template <int C, typename T>
+void interleave_of(const char* const* rows, int64_t n, char* dst_bytes) {
+  const T* src[C];
+  for (int c = 0; c < C; ++c) src[c] = reinterpret_cast<const T*>(rows[c]);
+  T* __restrict dst = reinterpret_cast<T*>(dst_bytes);
+  for (int64_t i = 0; i < n; ++i) {
+#pragma GCC unroll 8
+    for (int c = 0; c < C; ++c) dst[i * C + c] = src[c][i];
+  }
+}
+
+// rows[c][i] = src[i * C + c]
+template <int C, typename T>
+void deinterleave_of(const char* src_bytes, int64_t n, char* const* rows) {
+  const T* __restrict src = reinterpret_cast<const T*>(src_bytes);
+  T* dst[C];
+  for (int c = 0; c < C; ++c) dst[c] = reinterpret_cast<T*>(rows[c]);
+  for (int64_t i = 0; i < n; ++i) {
+#pragma GCC unroll 8
+    for (int c = 0; c < C; ++c) dst[c][i] = src[i * C + c];
+  }
+}
+
+template <int C>
+bool zip_for_count(bool inverse, int element_size, const char* const* rows_in, char* const* rows_out,
+                   const char* src, int64_t n, char* dst) {
+  switch (element_size) {
+    case 1: inverse ? deinterleave_of<C, uint8_t>(src, n, rows_out) : interleave_of<C, uint8_t>(rows_in, n, dst); return true;
+    case 2: inverse ? deinterleave_of<C, uint16_t>(src, n, rows_out) : interleave_of<C, uint16_t>(rows_in, n, dst); return true;
+    case 4: inverse ? deinterleave_of<C, uint32_t>(src, n, rows_out) : interleave_of<C, uint32_t>(rows_in, n, dst); return true;
+    case 8: inverse ? deinterleave_of<C, uint64_t>(src, n, rows_out) : interleave_of<C, uint64_t>(rows_in, n, dst); return true;
+    default: return false;
+  }
+}
+
+// One switch for both directions, so each count is instantiated in one place.
+inline bool zip(bool inverse, int count, int element_size, const char* const* rows_in,
+                char* const* rows_out, const char* src, int64_t n, char* dst) {
+  switch (count) {
+    case 2: return zip_for_count<2>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 3: return zip_for_count<3>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 4: return zip_for_count<4>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 5: return zip_for_count<5>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 6: return zip_for_count<6>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 7: return zip_for_count<7>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 8: return zip_for_count<8>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    default: return false;
+  }
+}
+
+}  // namespace reshapeops::cpu::RESHAPEOPS_ISA
