@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backend.h"
+#include "allocate.h"
 #include "ops.h"
 #include "out_checks.h"
 #include "strided_copy.h"
@@ -154,7 +155,7 @@ bool all_of_type(at::TensorList tensors, at::ScalarType type) {
 
 at::Tensor concat(at::TensorList tensors, const ConcatLayout& layout) {
   const at::ScalarType type = promoted_type(tensors);
-  at::Tensor out = at::empty(layout.out_sizes, tensors[0].options().dtype(type));
+  at::Tensor out = allocate_output(layout.out_sizes, tensors[0].options().dtype(type));
   if (all_of_type(tensors, type)) {
     concat_into(tensors, layout, out);
   } else {

@@ -9,6 +9,7 @@
 
 #include "../cpu/kernels.h"
 #include "backend.h"
+#include "allocate.h"
 #include "ops.h"
 #include "out_checks.h"
 #include "strided_copy.h"
@@ -50,7 +51,7 @@ void copy_permuted(const at::Tensor& self, const PermutedView& view, const at::T
 }  // namespace
 
 at::Tensor contiguous(const at::Tensor& self) {
-  at::Tensor out = at::empty(self.sizes(), self.options());
+  at::Tensor out = allocate_output(self.sizes(), self.options());
   copy_into(self, out);
   return out;
 }
@@ -64,7 +65,7 @@ at::Tensor& contiguous_out(const at::Tensor& self, at::Tensor& out) {
 
 at::Tensor permute(const at::Tensor& self, at::IntArrayRef dims) {
   const PermutedView view = permuted_view(self, dims);
-  at::Tensor out = at::empty(view.sizes, self.options());
+  at::Tensor out = allocate_output(view.sizes, self.options());
   copy_permuted(self, view, out);
   return out;
 }
@@ -79,7 +80,7 @@ at::Tensor& permute_out(const at::Tensor& self, at::IntArrayRef dims, at::Tensor
 
 at::Tensor reshape(const at::Tensor& self, at::IntArrayRef shape) {
   const at::DimVector sizes = at::infer_size_dv(shape, self.numel());
-  at::Tensor out = at::empty(sizes, self.options());
+  at::Tensor out = allocate_output(sizes, self.options());
   copy_into_contiguous(self, out);
   return out;
 }
@@ -105,7 +106,7 @@ at::Tensor& reshape_out(const at::Tensor& self, at::IntArrayRef shape, at::Tenso
 
 at::Tensor reference_contiguous(const at::Tensor& self) {
   TORCH_CHECK(self.is_cpu(), "reference_contiguous(): CPU tensors only, got ", self.device());
-  at::Tensor out = at::empty(self.sizes(), self.options());
+  at::Tensor out = allocate_output(self.sizes(), self.options());
   const CopyPlan plan = plan_for(self.sizes(), self.strides(), out.strides(), self.element_size());
   cpu::copy_reference(plan, static_cast<const char*>(self.const_data_ptr()),
                       static_cast<char*>(out.data_ptr()));
