@@ -3,6 +3,8 @@
 #include <torch/extension.h>
 #include <torch/library.h>
 
+#include "cpu/kernels.h"
+#include "cpu/stream_store.h"
 #include "ops/ops.h"
 #include "ops/strided_copy.h"
 
@@ -52,6 +54,13 @@ py::dict describe_plan(std::vector<int64_t> sizes, std::vector<int64_t> src_stri
   out["transpose_dim"] = plan.transpose_dim;
   out["element_size"] = plan.element_size;
   out["numel"] = plan.numel;
+  out["streaming_stores"] = reshapeops::cpu::use_streaming_stores(plan.numel * plan.element_size);
+  if (plan.kernel == reshapeops::CopyKernel::Transpose) {
+    const reshapeops::cpu::TransposeInfo info = reshapeops::cpu::describe_transpose(plan);
+    out["method"] = info.description;
+    out["isa"] = info.isa;
+    out["tile"] = std::vector<int64_t>{info.tile_a, info.tile_b};
+  }
   return out;
 }
 

@@ -164,10 +164,11 @@ bool short_side(int64_t size) { return size >= 2 && size <= kMaxZipCount; }
 
 }  // namespace
 
-void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
+namespace {
+
+TransposeGeometry geometry_of(const CopyPlan& plan) {
   const int k = plan.transpose_dim;
   const int last = plan.rank - 1;
-  const int64_t es = plan.element_size;
   TransposeGeometry g;
   g.size_a = plan.sizes[k];
   g.size_b = plan.sizes[last];
@@ -178,63 +179,93 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
   g.tiles_b = (g.size_b + g.tile.b - 1) / g.tile.b;
   g.tiles_a = (g.size_a + g.tile.a - 1) / g.tile.a;
   g.tiles_per_batch = g.tiles_a * g.tiles_b;
-  const OuterWalker batch(plan, last, k);
+  return g;
+}
+
+TransposeMethod choose_method(const CopyPlan& plan, const TransposeGeometry& g, bool dst_aligned) {
+  const int64_t es = plan.element_size;
+  if (g.src_a != 1) return TransposeMethod::StridedTiles;
+  if (es <= 8 && short_side(g.size_b) && g.dst_a == g.size_b) return TransposeMethod::Interleave;
+  if (es <= 8 && short_side(g.size_a) && g.src_b == g.size_a) return TransposeMethod::Deinterleave;
+  if (!use_streaming_stores(plan.numel * es)) return TransposeMethod::SimdTiles;
+  // Streaming straight from registers needs each block row to be a whole, aligned cache line.
+  const bool whole_lines = transpose_tile_kernel().block_row_bytes(plan.element_size) == 64 &&
+                           dst_aligned && (g.dst_a * es) % 64 == 0 && g.size_b % (64 / es) == 0;
+  return whole_lines ? TransposeMethod::SimdTilesStreamed : TransposeMethod::SimdTilesBuffered;
+}
+
+}  // namespace
+
+TransposeInfo describe_transpose(const CopyPlan& plan) {
+  const TransposeGeometry g = geometry_of(plan);
+  const TransposeMethod method = choose_method(plan, g, /*dst_aligned=*/true);
+  const char* name = "";
+  switch (method) {
+    case TransposeMethod::StridedTiles: name = "strided tiles (source's fast dim is not contiguous)"; break;
+    case TransposeMethod::Interleave: name = "interleave (short destination rows)"; break;
+    case TransposeMethod::Deinterleave: name = "deinterleave (short source rows)"; break;
+    case TransposeMethod::SimdTiles: name = "SIMD tiles"; break;
+    case TransposeMethod::SimdTilesStreamed: name = "SIMD tiles, streaming stores from registers"; break;
+    case TransposeMethod::SimdTilesBuffered: name = "SIMD tiles, built in L1 and streamed out"; break;
+  }
+  return TransposeInfo{method, name, transpose_tile_kernel().isa, g.tile.a, g.tile.b};
+}
+
+void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
+  const TransposeGeometry g = geometry_of(plan);
+  const int64_t es = plan.element_size;
+  const int element_size = plan.element_size;
+  const OuterWalker batch(plan, plan.rank - 1, plan.transpose_dim);
   const int64_t items = batch.count() * g.tiles_per_batch;
   const int64_t grain = grain_for(g.tile.a * g.tile.b * es);
+  const TransposeTileKernel& kernel = transpose_tile_kernel();
+  const TransposeMethod method = choose_method(plan, g, reinterpret_cast<uintptr_t>(dst) % 64 == 0);
+  const bool stream = method != TransposeMethod::SimdTiles && use_streaming_stores(plan.numel * es);
 
-  if (g.src_a != 1) {
-    with_element_type(plan.element_size, [&](auto tag) {
-      using T = decltype(tag);
-      const T* s = reinterpret_cast<const T*>(src);
-      T* d = reinterpret_cast<T*>(dst);
-      at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
-        for_each_tile(batch, g, begin, end, [&](int64_t so, int64_t do_, int64_t a0, int64_t b0, int64_t ra, int64_t cb) {
-          copy_tile_strided(s + so + a0 * g.src_a + b0 * g.src_b, d + do_ + a0 * g.dst_a + b0, ra, cb,
-                            g.src_a, g.src_b, g.dst_a);
+  switch (method) {
+    case TransposeMethod::StridedTiles:
+      with_element_type(element_size, [&](auto tag) {
+        using T = decltype(tag);
+        const T* s = reinterpret_cast<const T*>(src);
+        T* d = reinterpret_cast<T*>(dst);
+        at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
+          for_each_tile(batch, g, begin, end, [&](int64_t so, int64_t do_, int64_t a0, int64_t b0, int64_t ra, int64_t cb) {
+            copy_tile_strided(s + so + a0 * g.src_a + b0 * g.src_b, d + do_ + a0 * g.dst_a + b0, ra, cb,
+                              g.src_a, g.src_b, g.dst_a);
+          });
         });
       });
-    });
-    return;
-  }
-
-  const TransposeTileKernel& kernel = transpose_tile_kernel();
-  const int element_size = plan.element_size;
-  const bool stream = use_streaming_stores(plan.numel * es);
-  if (es <= 8 && short_side(g.size_b) && g.dst_a == g.size_b) {
-    copy_interleaved(g, batch, es, stream, src, dst);
-    return;
-  }
-  if (es <= 8 && short_side(g.size_a) && g.src_b == g.size_a) {
-    copy_deinterleaved(g, batch, es, stream, src, dst);
-    return;
-  }
-  // Streaming straight from registers needs each block row to be a whole, aligned cache line.
-  const int64_t row_bytes = kernel.block_row_bytes(element_size);
-  const bool stream_from_registers = stream && row_bytes == 64 &&
-                                     reinterpret_cast<uintptr_t>(dst) % 64 == 0 &&
-                                     (g.dst_a * es) % 64 == 0 && g.size_b % (64 / es) == 0;
-  if (!stream || stream_from_registers) {
-    at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
-      for_each_tile(batch, g, begin, end, [&](int64_t so, int64_t do_, int64_t a0, int64_t b0, int64_t ra, int64_t cb) {
-        prefetch_next_tile(g, src + (so + b0 * g.src_b) * es, a0, cb, es);
-        kernel.run(element_size, src + (so + a0 + b0 * g.src_b) * es, g.src_b,
-                   dst + (do_ + a0 * g.dst_a + b0) * es, g.dst_a, ra, cb, stream_from_registers);
+      return;
+    case TransposeMethod::Interleave:
+      copy_interleaved(g, batch, es, stream, src, dst);
+      return;
+    case TransposeMethod::Deinterleave:
+      copy_deinterleaved(g, batch, es, stream, src, dst);
+      return;
+    case TransposeMethod::SimdTiles:
+    case TransposeMethod::SimdTilesStreamed:
+      at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
+        for_each_tile(batch, g, begin, end, [&](int64_t so, int64_t do_, int64_t a0, int64_t b0, int64_t ra, int64_t cb) {
+          prefetch_next_tile(g, src + (so + b0 * g.src_b) * es, a0, cb, es);
+          kernel.run(element_size, src + (so + a0 + b0 * g.src_b) * es, g.src_b,
+                     dst + (do_ + a0 * g.dst_a + b0) * es, g.dst_a, ra, cb, stream);
+        });
+        if (stream) stream_fence();
       });
-      if (stream_from_registers) stream_fence();
-    });
-    return;
+      return;
+    case TransposeMethod::SimdTilesBuffered:
+      at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
+        alignas(64) char buffer[kTileBytes];
+        for_each_tile(batch, g, begin, end, [&](int64_t so, int64_t do_, int64_t a0, int64_t b0, int64_t ra, int64_t cb) {
+          prefetch_next_tile(g, src + (so + b0 * g.src_b) * es, a0, cb, es);
+          kernel.run(element_size, src + (so + a0 + b0 * g.src_b) * es, g.src_b, buffer, cb, ra, cb, false);
+          char* out = dst + (do_ + a0 * g.dst_a + b0) * es;
+          for (int64_t a = 0; a < ra; ++a) stream_copy(out + a * g.dst_a * es, buffer + a * cb * es, cb * es);
+        });
+        stream_fence();
+      });
+      return;
   }
-  // Otherwise the tile is built in L1 and its rows streamed out as whole runs.
-  at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
-    alignas(64) char buffer[kTileBytes];
-    for_each_tile(batch, g, begin, end, [&](int64_t so, int64_t do_, int64_t a0, int64_t b0, int64_t ra, int64_t cb) {
-      prefetch_next_tile(g, src + (so + b0 * g.src_b) * es, a0, cb, es);
-      kernel.run(element_size, src + (so + a0 + b0 * g.src_b) * es, g.src_b, buffer, cb, ra, cb, false);
-      char* out = dst + (do_ + a0 * g.dst_a + b0) * es;
-      for (int64_t a = 0; a < ra; ++a) stream_copy(out + a * g.dst_a * es, buffer + a * cb * es, cb * es);
-    });
-    stream_fence();
-  });
 }
 
 }  // namespace reshapeops::cpu

@@ -16,6 +16,16 @@ void copy_rows(const CopyPlan& plan, const char* src, char* dst);
 void copy_transpose(const CopyPlan& plan, const char* src, char* dst);
 void copy_strided(const CopyPlan& plan, const char* src, char* dst);
 
+// How copy_transpose will run a Transpose plan (for explain()).
+enum class TransposeMethod { StridedTiles, Interleave, Deinterleave, SimdTiles, SimdTilesStreamed, SimdTilesBuffered };
+struct TransposeInfo {
+  TransposeMethod method;
+  const char* description;
+  const char* isa;      // instruction set of the SIMD kernels chosen at run time
+  int64_t tile_a, tile_b;  // tile extent along the source-fast and destination-fast dims
+};
+TransposeInfo describe_transpose(const CopyPlan& plan);
+
 // The slow, obvious version of run_copy_plan: one element at a time, full index arithmetic per element.
 // It is the yardstick the fast kernels are measured against (see benchmarks) and a readable spec.
 void copy_reference(const CopyPlan& plan, const char* src, char* dst);
