@@ -16,6 +16,8 @@ Not supported: ellipsis (``...``); anonymous axes other than ``1`` / ``()``, as 
 import functools
 import keyword
 
+import torch
+
 from ._api import permute
 
 
@@ -140,9 +142,11 @@ def _plan(left, right, shape, sizes):
 
 def rearrange(x, pattern, **sizes):
     """``einops.rearrange(x, pattern, **sizes)`` as new, contiguous memory (one reshapeops copy)."""
+    # Under torch.compile the pattern is traced once per graph; the caches would only add warnings.
+    parse, plan = (_parse.__wrapped__, _plan.__wrapped__) if torch.compiler.is_compiling() else (_parse, _plan)
     try:
-        left, right = _parse(pattern, tuple(sizes))
-        split, perm, merged = _plan(left, right, tuple(x.shape), tuple(sizes.items()))
+        left, right = parse(pattern, tuple(sizes))
+        split, perm, merged = plan(left, right, tuple(x.shape), tuple(sizes.items()))
     except _PatternError as e:
         raise RearrangeError(
             f' Error while processing rearrange-reduction pattern "{pattern}".\n Input tensor shape: '
