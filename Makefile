@@ -24,7 +24,7 @@ build: $(BUILT)
 $(DEPS):
 	$(PYTHON) -m venv --system-site-packages $(VENV)
 	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install "torch==2.13.0"
-	$(PY) -m pip install "setuptools>=64" wheel ninja pybind11 numpy pytest hypothesis
+	$(PY) -m pip install "setuptools>=64" wheel ninja pybind11 numpy pytest hypothesis einops
 	touch $@
 
 $(BUILT): $(DEPS) $(SOURCES)
