@@ -16,9 +16,6 @@ import torch
 from . import _C
 from ._viewability import blocking_dims
 
-# Mirrors tile_shape() in csrc/cpu/copy_transpose.cpp: a fixed-area tile of 4-16 KB that sits in L1.
-_TILE_SIDE = {1: 64, 2: 64, 4: 64, 8: 32, 16: 16}
-
 _KERNEL_WHY = {
     "contiguous": "one flat run in source and destination: a single memcpy, at the ceiling.",
     "rows": "the innermost dim is contiguous on both sides, so each row is one memcpy; near the ceiling "
@@ -43,6 +40,8 @@ class Step:
     dst_strides: tuple
     element_size: int
     tile: tuple | None  # transpose only: (extent along the source-fast dim, along the last dim)
+    method: str | None  # transpose only: which of the transpose kernels, and on which instruction set
+    streaming_stores: bool  # whether the output bypasses the cache (it is larger than the cache)
     bytes_read: int
     bytes_written: int
 
@@ -56,6 +55,10 @@ class Step:
         )
         if self.tile:
             text += f", tile {self.tile[0]} x {self.tile[1]} elements"
+        if self.method:
+            text += f" ({self.method})"
+        if self.streaming_stores:
+            text += ", streaming stores"
         return text + ": " + _KERNEL_WHY[self.kernel]
 
 
@@ -90,16 +93,8 @@ def _row_major(sizes):
 
 def _step(sizes, src_strides, dst_strides, element_size):
     plan = _C.describe_plan(list(sizes), list(src_strides), list(dst_strides), element_size)
-    tile = None
-    if plan["kernel"] == "transpose":
-        side = _TILE_SIDE[element_size]
-        a, b = plan["sizes"][plan["transpose_dim"]], plan["sizes"][-1]
-        ta, tb = min(a, side), min(b, side)
-        if tb < side:
-            ta = min(a, side * side // tb)
-        if ta < side:
-            tb = min(b, side * side // ta)
-        tile = (ta, tb)
+    tile = tuple(plan["tile"]) if "tile" in plan else None
+    method = f'{plan["method"]} on {plan["isa"]}' if "method" in plan else None
     # A broadcast (stride-0) source dim is read once however often it is written.
     read = element_size
     for size, stride in zip(sizes, src_strides):
@@ -107,7 +102,7 @@ def _step(sizes, src_strides, dst_strides, element_size):
     written = plan["numel"] * element_size
     return Step(
         plan["kernel"], tuple(plan["sizes"]), tuple(plan["src_strides"]), tuple(plan["dst_strides"]),
-        element_size, tile, read if written else 0, written,
+        element_size, tile, method, plan["streaming_stores"], read if written else 0, written,
     )
 
 
