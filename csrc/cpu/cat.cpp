@@ -5,8 +5,9 @@
 // Two inner loops:
 //   - slices of at least a cache line: one memcpy per (row, input) slice;
 //   - equal, short slices (stack on the last dim interleaves inputs element by element): a block of
-//     rows is filled by zipping up to 8 inputs at a time with the SIMD interleave kernel, so each input
-//     is read as a stream and the block being written stays in L1 until it is complete.
+//     rows is filled by the SIMD interleave kernel (up to 8 inputs) or the SIMD transpose tile reading
+//     each input as one source row (more inputs), so each input is read as a stream and the block being
+//     written stays in cache until it is complete.
 // Outputs larger than the cache are written with streaming stores (stream_store.h); the interleaved
 // blocks are then built in an L1 buffer and streamed out whole.
 // Bytes moved: 2 * output bytes.
@@ -28,48 +29,42 @@ namespace {
 
 constexpr int64_t kShortSliceBytes = 64;
 constexpr int64_t kBlockBytes = 16 * 1024;
-constexpr int64_t kMinBlockRows = 64;
+constexpr int64_t kMinBlockRows = 256;
+
+// Inputs per gather tile: with 64 rows per block, a tile reads 64 runs of 64 elements and writes 64.
+constexpr int64_t kGatherInputs = 64;
 
 // Writes rows [r0, r1) of the output, whose first row is at `block` and rows are `row_bytes` apart.
-// Slices of 1, 2, 4 or 8 bytes are zipped by the SIMD interleave kernel, up to 8 inputs at a time
-// (through a small buffer when the group is not the whole row); other slices are copied one by one.
+// Slices of 1, 2, 4 or 8 bytes are one element each: a few inputs are zipped by the SIMD interleave
+// kernel, many are transposed by the SIMD tile kernel reading each input as one row of the tile.
+// Other slices are copied one input at a time.
 template <typename T>
 void fill_block(const CatInputs& inputs, int64_t slice_len, int64_t r0, int64_t r1, int64_t row_bytes,
                 char* block) {
   const int64_t slice_bytes = slice_len * int64_t(sizeof(T));
   const int64_t rows = r1 - r0;
   const TransposeTileKernel& kernel = transpose_tile_kernel();
-  const bool zippable = slice_bytes == 1 || slice_bytes == 2 || slice_bytes == 4 || slice_bytes == 8;
-  for (int64_t j0 = 0; j0 < inputs.count;) {
-    const int count = static_cast<int>(std::min<int64_t>(kMaxZipCount, inputs.count - j0));
-    if (zippable && count >= 2) {
+  const int es = static_cast<int>(slice_bytes);
+  if ((es == 1 || es == 2 || es == 4 || es == 8) && inputs.count >= 2) {
+    if (inputs.count <= kMaxZipCount) {
       const char* in[kMaxZipCount];
-      for (int c = 0; c < count; ++c) in[c] = inputs.data[j0 + c] + r0 * slice_bytes;
-      const int es = static_cast<int>(slice_bytes);
-      if (count == inputs.count) {
-        kernel.interleave(count, es, in, rows, block);
-      } else {
-        alignas(64) char group[kMinBlockRows * kMaxZipCount * 8];
-        for (int64_t r = 0; r < rows; r += kMinBlockRows) {
-          const int64_t n = std::min(kMinBlockRows, rows - r);
-          kernel.interleave(count, es, in, n, group);
-          for (int c = 0; c < count; ++c) in[c] += n * slice_bytes;
-          for (int64_t i = 0; i < n; ++i) {
-            std::memcpy(block + (r + i) * row_bytes + j0 * slice_bytes, group + i * count * slice_bytes,
-                        count * slice_bytes);
-          }
-        }
-      }
-      j0 += count;
-      continue;
+      for (int64_t j = 0; j < inputs.count; ++j) in[j] = inputs.data[j] + r0 * slice_bytes;
+      kernel.interleave(static_cast<int>(inputs.count), es, in, rows, block);
+      return;
     }
-    const T* in = reinterpret_cast<const T*>(inputs.data[j0]) + r0 * slice_len;
-    char* o = block + j0 * slice_bytes;
+    for (int64_t j0 = 0; j0 < inputs.count; j0 += kGatherInputs) {
+      kernel.gather(es, inputs.data + j0, r0, block + j0 * slice_bytes, inputs.count, rows,
+                    std::min(kGatherInputs, inputs.count - j0));
+    }
+    return;
+  }
+  for (int64_t j = 0; j < inputs.count; ++j) {
+    const T* in = reinterpret_cast<const T*>(inputs.data[j]) + r0 * slice_len;
+    char* o = block + j * slice_bytes;
     for (int64_t r = 0; r < rows; ++r, in += slice_len, o += row_bytes) {
       T* out = reinterpret_cast<T*>(o);
       for (int64_t i = 0; i < slice_len; ++i) out[i] = in[i];
     }
-    ++j0;
   }
 }
 

@@ -47,6 +47,21 @@ inline V interleave_high(V x, V y, std::index_sequence<M...>) {
   return __builtin_shufflevector(x, y, high_lane<N>(M)...);
 }
 
+// Where the source rows are: evenly spaced in one tensor (a permute), or each in its own tensor
+// (stacking many inputs on the last dim). row(b) is the start of source row b.
+template <typename T>
+struct StridedRows {
+  const char* base;
+  int64_t ld;  // elements
+  const T* row(int64_t b) const { return reinterpret_cast<const T*>(base) + b * ld; }
+};
+template <typename T>
+struct TableRows {
+  const char* const* rows;
+  int64_t offset;  // elements into every row
+  const T* row(int64_t b) const { return reinterpret_cast<const T*>(rows[b]) + offset; }
+};
+
 // A non-temporal store of one whole vector (see stream_store.h); `p` is aligned to the vector size.
 template <typename V>
 inline void stream_vector(void* p, V v) {
@@ -62,14 +77,14 @@ inline void stream_vector(void* p, V v) {
   std::memcpy(p, &v, sizeof(V));
 }
 
-// dst[i * dst_ld + j] = src[j * src_ld + i] for an L x L block.
-template <typename T, int L, bool Stream>
-inline void transpose_block(const T* src, int64_t src_ld, T* dst, int64_t dst_ld) {
+// dst[i * dst_ld + j] = src.row(b + j)[a + i] for an L x L block.
+template <typename T, int L, bool Stream, typename Rows>
+inline void transpose_block(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
   using V = typename LaneVector<T, L>::type;
   constexpr auto lanes = std::make_index_sequence<L>{};
   V rows[L];
 #pragma GCC unroll 16
-  for (int i = 0; i < L; ++i) std::memcpy(&rows[i], src + i * src_ld, sizeof(V));
+  for (int i = 0; i < L; ++i) std::memcpy(&rows[i], src.row(b + i) + a, sizeof(V));
 #pragma GCC unroll 4
   for (int round = 1; round < L; round *= 2) {
     V next[L];
@@ -114,15 +129,15 @@ inline V group_interleave_high(V x, V y, std::index_sequence<M...>) {
   return __builtin_shufflevector(x, y, group_high_lane<N, G>(M)...);
 }
 
-// dst[i * dst_ld + j] = src[j * src_ld + i] for i < N (one vector of lanes), j < G.
-template <typename T, int N>
-inline void transpose_strip(const T* src, int64_t src_ld, T* dst, int64_t dst_ld) {
+// dst[i * dst_ld + j] = src.row(b + j)[a + i] for i < N (one vector of lanes), j < G.
+template <typename T, int N, typename Rows>
+inline void transpose_strip(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
   constexpr int G = 16 / sizeof(T);
   using V = typename LaneVector<T, N>::type;
   constexpr auto lanes = std::make_index_sequence<N>{};
   V rows[G];
 #pragma GCC unroll 16
-  for (int i = 0; i < G; ++i) std::memcpy(&rows[i], src + i * src_ld, sizeof(V));
+  for (int i = 0; i < G; ++i) std::memcpy(&rows[i], src.row(b + i) + a, sizeof(V));
 #pragma GCC unroll 4
   for (int round = 1; round < G; round *= 2) {
     V next[G];
@@ -147,34 +162,35 @@ inline void transpose_strip(const T* src, int64_t src_ld, T* dst, int64_t dst_ld
 template <typename T, int L, bool Stream>
 struct SquareBlock {
   static constexpr int A = L, B = L;
-  static void run(const T* src, int64_t src_ld, T* dst, int64_t dst_ld) {
-    transpose_block<T, L, Stream>(src, src_ld, dst, dst_ld);
+  template <typename Rows>
+  static void run(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
+    transpose_block<T, L, Stream>(src, b, a, dst, dst_ld);
   }
 };
 template <typename T, int N>
 struct Strip {
   static constexpr int A = N, B = 16 / sizeof(T);
-  static void run(const T* src, int64_t src_ld, T* dst, int64_t dst_ld) {
-    transpose_strip<T, N>(src, src_ld, dst, dst_ld);
+  template <typename Rows>
+  static void run(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
+    transpose_strip<T, N>(src, b, a, dst, dst_ld);
   }
 };
 
-// dst[a * dst_ld + b] = src[b * src_ld + a] for a < rows_a, b < cols_b: whole blocks in registers,
+// dst[a * dst_ld + b] = src.row(b)[a] for a < rows_a, b < cols_b: whole blocks in registers,
 // the ragged right and bottom edges element by element.
-template <typename T, typename Block>
-inline void transpose_tile_of(const T* src, int64_t src_ld, T* dst, int64_t dst_ld, int64_t rows_a,
-                              int64_t cols_b) {
+template <typename T, typename Block, typename Rows>
+inline void transpose_tile_of(const Rows& src, T* dst, int64_t dst_ld, int64_t rows_a, int64_t cols_b) {
   const int64_t full_a = rows_a - rows_a % Block::A, full_b = cols_b - cols_b % Block::B;
   for (int64_t b = 0; b < full_b; b += Block::B) {
     for (int64_t a = 0; a < full_a; a += Block::A) {
-      Block::run(src + b * src_ld + a, src_ld, dst + a * dst_ld + b, dst_ld);
+      Block::run(src, b, a, dst + a * dst_ld + b, dst_ld);
     }
     for (int64_t a = full_a; a < rows_a; ++a) {
-      for (int64_t j = b; j < b + Block::B; ++j) dst[a * dst_ld + j] = src[j * src_ld + a];
+      for (int64_t j = b; j < b + Block::B; ++j) dst[a * dst_ld + j] = src.row(j)[a];
     }
   }
   for (int64_t a = 0; a < rows_a; ++a) {
-    for (int64_t j = full_b; j < cols_b; ++j) dst[a * dst_ld + j] = src[j * src_ld + a];
+    for (int64_t j = full_b; j < cols_b; ++j) dst[a * dst_ld + j] = src.row(j)[a];
   }
 }
 
@@ -182,36 +198,39 @@ inline void transpose_tile_of(const T* src, int64_t src_ld, T* dst, int64_t dst_
 template <int VectorBytes, typename T>
 constexpr int block_lanes() { return std::min<int>(16, VectorBytes / sizeof(T)); }
 
-template <int VectorBytes, typename T>
-inline void transpose_tile_typed(const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
-                                 int64_t rows_a, int64_t cols_b, bool stream) {
+template <int VectorBytes, typename T, typename Rows>
+inline void transpose_tile_typed(const Rows& src, char* dst, int64_t dst_ld, int64_t rows_a, int64_t cols_b,
+                                 bool stream) {
   constexpr int L = block_lanes<VectorBytes, T>();
-  const T* s = reinterpret_cast<const T*>(src);
   T* d = reinterpret_cast<T*>(dst);
   if constexpr (sizeof(T) <= 2 && VectorBytes > 16) {
-    transpose_tile_of<T, Strip<T, VectorBytes / sizeof(T)>>(s, src_ld, d, dst_ld, rows_a, cols_b);
+    transpose_tile_of<T, Strip<T, VectorBytes / sizeof(T)>>(src, d, dst_ld, rows_a, cols_b);
   } else if (stream) {
-    transpose_tile_of<T, SquareBlock<T, L, true>>(s, src_ld, d, dst_ld, rows_a, cols_b);
+    transpose_tile_of<T, SquareBlock<T, L, true>>(src, d, dst_ld, rows_a, cols_b);
   } else {
-    transpose_tile_of<T, SquareBlock<T, L, false>>(s, src_ld, d, dst_ld, rows_a, cols_b);
+    transpose_tile_of<T, SquareBlock<T, L, false>>(src, d, dst_ld, rows_a, cols_b);
   }
 }
 
-// The entry point each tile_<isa>.cpp exports (see tile_kernels.h).
-template <int VectorBytes>
-inline void transpose_tile_by_size(int element_size, const char* src, int64_t src_ld, char* dst,
-                                   int64_t dst_ld, int64_t rows_a, int64_t cols_b, bool stream) {
+// The entry points each tile_<isa>.cpp exports (see tile_kernels.h). Element sizes 1 to 8.
+template <int VectorBytes, template <typename> class Rows, typename... RowArgs>
+inline void transpose_tile_by_size(int element_size, char* dst, int64_t dst_ld, int64_t rows_a,
+                                   int64_t cols_b, bool stream, RowArgs... row_args) {
   switch (element_size) {
-    case 1: return transpose_tile_typed<VectorBytes, uint8_t>(src, src_ld, dst, dst_ld, rows_a, cols_b, stream);
-    case 2: return transpose_tile_typed<VectorBytes, uint16_t>(src, src_ld, dst, dst_ld, rows_a, cols_b, stream);
-    case 4: return transpose_tile_typed<VectorBytes, uint32_t>(src, src_ld, dst, dst_ld, rows_a, cols_b, stream);
-    case 8: return transpose_tile_typed<VectorBytes, uint64_t>(src, src_ld, dst, dst_ld, rows_a, cols_b, stream);
-    default:  // 16-byte elements: each is already a full vector move; pairs of uint64 keep them whole
-      for (int64_t a = 0; a < rows_a; ++a) {
-        for (int64_t b = 0; b < cols_b; ++b) {
-          std::memcpy(dst + (a * dst_ld + b) * 16, src + (b * src_ld + a) * 16, 16);
-        }
-      }
+    case 1: return transpose_tile_typed<VectorBytes, uint8_t>(Rows<uint8_t>{row_args...}, dst, dst_ld, rows_a, cols_b, stream);
+    case 2: return transpose_tile_typed<VectorBytes, uint16_t>(Rows<uint16_t>{row_args...}, dst, dst_ld, rows_a, cols_b, stream);
+    case 4: return transpose_tile_typed<VectorBytes, uint32_t>(Rows<uint32_t>{row_args...}, dst, dst_ld, rows_a, cols_b, stream);
+    case 8: return transpose_tile_typed<VectorBytes, uint64_t>(Rows<uint64_t>{row_args...}, dst, dst_ld, rows_a, cols_b, stream);
+  }
+}
+
+// 16-byte elements: each is already a full vector move; pairs of uint64 keep them whole.
+inline void transpose_16_byte_elements(const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
+                                       int64_t rows_a, int64_t cols_b) {
+  for (int64_t a = 0; a < rows_a; ++a) {
+    for (int64_t b = 0; b < cols_b; ++b) {
+      std::memcpy(dst + (a * dst_ld + b) * 16, src + (b * src_ld + a) * 16, 16);
+    }
   }
 }
 

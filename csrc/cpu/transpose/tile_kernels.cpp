@@ -9,13 +9,16 @@ TransposeTileKernel choose() {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl")) {
-    return {"avx512", avx512::transpose_tile, avx512::block_row_bytes, avx512::interleave,
+    return {"avx512", avx512::transpose_tile, avx512::block_row_bytes, avx512::transpose_tile_gather,
+            avx512::interleave,
             avx512::deinterleave};
   }
-  if (__builtin_cpu_supports("avx2")) return {"avx2", avx2::transpose_tile, avx2::block_row_bytes, avx2::interleave,
+  if (__builtin_cpu_supports("avx2")) return {"avx2", avx2::transpose_tile, avx2::block_row_bytes, avx2::transpose_tile_gather,
+            avx2::interleave,
             avx2::deinterleave};
 #endif
-  return {"portable", portable::transpose_tile, portable::block_row_bytes, portable::interleave,
+  return {"portable", portable::transpose_tile, portable::block_row_bytes, portable::transpose_tile_gather,
+            portable::interleave,
             portable::deinterleave};
 }
 

@@ -18,6 +18,10 @@ namespace reshapeops::cpu {
 using TransposeTileFn = void (*)(int element_size, const char* src, int64_t src_ld, char* dst,
                                  int64_t dst_ld, int64_t rows_a, int64_t cols_b, bool stream);
 using BlockRowBytesFn = int (*)(int element_size);
+// The same tile with each source row in its own buffer: dst[a * dst_ld + b] = rows[b][offset + a]
+// (element sizes 1 to 8). Stacking many inputs on the last dim is this transpose.
+using TransposeGatherFn = void (*)(int element_size, const char* const* rows, int64_t offset, char* dst,
+                                   int64_t dst_ld, int64_t rows_a, int64_t cols_b);
 
 // Short-side transposes (interleave.h), for 2 <= count <= kMaxZipCount and element sizes 1 to 8:
 //   interleave:   dst[i * count + c] = rows[c][i]   for i < n, c < count
@@ -31,6 +35,7 @@ struct TransposeTileKernel {
   const char* isa;  // "avx512", "avx2" or "portable"
   TransposeTileFn run;
   BlockRowBytesFn block_row_bytes;
+  TransposeGatherFn gather;
   InterleaveFn interleave;
   DeinterleaveFn deinterleave;
 };
@@ -41,6 +46,7 @@ const TransposeTileKernel& transpose_tile_kernel();
 namespace portable {
 void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
 int block_row_bytes(int element_size);
+void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
 bool interleave(int, int, const char* const*, int64_t, char*);
 bool deinterleave(int, int, const char*, int64_t, char* const*);
 }
@@ -48,12 +54,14 @@ bool deinterleave(int, int, const char*, int64_t, char* const*);
 namespace avx2 {
 void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
 int block_row_bytes(int element_size);
+void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
 bool interleave(int, int, const char* const*, int64_t, char*);
 bool deinterleave(int, int, const char*, int64_t, char* const*);
 }
 namespace avx512 {
 void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
 int block_row_bytes(int element_size);
+void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
 bool interleave(int, int, const char* const*, int64_t, char*);
 bool deinterleave(int, int, const char*, int64_t, char* const*);
 }
