@@ -8,8 +8,8 @@
 //     rows is filled by the SIMD interleave kernel (up to 8 inputs) or the SIMD transpose tile reading
 //     each input as one source row (more inputs), so each input is read as a stream and the block being
 //     written stays in cache until it is complete.
-// Outputs larger than the cache are written with streaming stores (stream_store.h); the interleaved
-// blocks are then built in an L1 buffer and streamed out whole.
+// For outputs larger than the cache the interleaved blocks are built in an L1 buffer and streamed out
+// whole (stream_store.h); long slices go through memcpy, which picks its own stores.
 // Bytes moved: 2 * output bytes.
 #include <ATen/Parallel.h>
 
@@ -92,7 +92,7 @@ void interleave_rows(const CatInputs& inputs, int64_t slice_len, int64_t row_beg
 
 // Copies output bytes [begin, end), starting inside row `row` at input `j`, `offset` bytes into its slice.
 void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_start,
-                     int64_t out_row_bytes, int64_t begin, int64_t end, bool stream, char* out) {
+                     int64_t out_row_bytes, int64_t begin, int64_t end, char* out) {
   int64_t row = begin / out_row_bytes;
   const int64_t in_row = begin - row * out_row_bytes;
   int64_t j = std::upper_bound(slice_start.begin(), slice_start.end(), in_row) - slice_start.begin() - 1;
@@ -100,11 +100,7 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
   for (int64_t pos = begin; pos < end;) {
     const int64_t slice = inputs.row_bytes[j];
     const int64_t take = std::min(slice - offset, end - pos);
-    if (stream) {
-      stream_copy(out + pos, inputs.data[j] + row * slice + offset, take);
-    } else {
-      std::memcpy(out + pos, inputs.data[j] + row * slice + offset, take);
-    }
+    std::memcpy(out + pos, inputs.data[j] + row * slice + offset, take);
     pos += take;
     offset = 0;
     if (++j == inputs.count) {
@@ -112,7 +108,6 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
       ++row;
     }
   }
-  if (stream) stream_fence();
 }
 
 }  // namespace
@@ -143,7 +138,7 @@ void cat_contiguous(const CatInputs& inputs, int64_t outer, int64_t out_row_byte
     start += inputs.row_bytes[j];
   }
   at::parallel_for(0, outer * out_row_bytes, kBytesPerTask, [&](int64_t begin, int64_t end) {
-    copy_byte_range(inputs, slice_start, out_row_bytes, begin, end, stream, out);
+    copy_byte_range(inputs, slice_start, out_row_bytes, begin, end, out);
   });
 }
 

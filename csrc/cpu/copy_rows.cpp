@@ -1,7 +1,8 @@
 // Row copy: the innermost dim has stride 1 in source and destination (a permute that keeps the last
 // dim, a slice, a reshape of a narrowed tensor). Each row is one memcpy; the outer dims are walked
 // with an odometer, so addressing costs a few adds per row, not per element.
-// For outputs larger than the cache the rows are written with streaming stores (stream_store.h).
+// Rows are written with ordinary stores: measured on the development machine, streaming stores made
+// row copies slower (rows are whole runs already, and memcpy's own wide stores win).
 // Bytes moved: 2 * numel * element_size. Stops being right when rows get very short (a few elements):
 // then per-row overhead dominates and the planner would rather see the dims folded or transposed.
 #include <ATen/Parallel.h>
@@ -12,7 +13,6 @@
 #include "kernels.h"
 #include "outer_walker.h"
 #include "parallel_grain.h"
-#include "stream_store.h"
 
 namespace reshapeops::cpu {
 
@@ -38,7 +38,6 @@ void copy_rows(const CopyPlan& plan, const char* src, char* dst) {
   const int64_t row_len = plan.sizes[last];
   const int64_t row_bytes = row_len * plan.element_size;
   const OuterWalker outer(plan, last);
-  const bool stream = use_streaming_stores(plan.numel * plan.element_size);
   at::parallel_for(0, outer.count(), grain_for(row_bytes), [&](int64_t begin, int64_t end) {
     OuterWalker walker = outer;
     walker.seek(begin);
@@ -51,14 +50,6 @@ void copy_rows(const CopyPlan& plan, const char* src, char* dst) {
       return;
     }
     const int64_t es = plan.element_size;
-    if (stream) {
-      for (int64_t r = begin; r < end; ++r) {
-        stream_copy(dst + walker.dst_offset * es, src + walker.src_offset * es, row_bytes);
-        walker.next();
-      }
-      stream_fence();
-      return;
-    }
     for (int64_t r = begin; r < end; ++r) {
       std::memcpy(dst + walker.dst_offset * es, src + walker.src_offset * es, row_bytes);
       walker.next();

@@ -12,6 +12,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "element.h"
 #include "kernels.h"
@@ -114,33 +115,25 @@ void for_each_chunk(const OuterWalker& batch, int64_t extent, int64_t chunk, int
       const int64_t start = (item % chunks) * chunk;
       run(walker.src_offset, walker.dst_offset, start, std::min(chunk, extent - start));
     }
-    stream_fence();
   });
 }
 
 // Destination side short (dim b has 2-8 elements, rows packed back to back): zip the b source rows.
-void copy_interleaved(const TransposeGeometry& g, const OuterWalker& batch, int64_t es, bool stream,
-                      const char* src, char* dst) {
+void copy_interleaved(const TransposeGeometry& g, const OuterWalker& batch, int64_t es, const char* src,
+                      char* dst) {
   const TransposeTileKernel& kernel = transpose_tile_kernel();
   const int count = static_cast<int>(g.size_b);
   const int64_t chunk = kTileBytes / (es * count);
   for_each_chunk(batch, g.size_a, chunk, grain_for(kTileBytes), [&](int64_t so, int64_t do_, int64_t a0, int64_t n) {
     const char* rows[kMaxZipCount];
     for (int c = 0; c < count; ++c) rows[c] = src + (so + a0 + c * g.src_b) * es;
-    char* out = dst + (do_ + a0 * count) * es;
-    if (!stream) {
-      kernel.interleave(count, static_cast<int>(es), rows, n, out);
-      return;
-    }
-    alignas(64) char buffer[kTileBytes];
-    kernel.interleave(count, static_cast<int>(es), rows, n, buffer);
-    stream_copy(out, buffer, n * count * es);
+    kernel.interleave(count, static_cast<int>(es), rows, n, dst + (do_ + a0 * count) * es);
   });
 }
 
 // Source side short (dim a has 2-8 elements, packed back to back): split each source row in a.
-void copy_deinterleaved(const TransposeGeometry& g, const OuterWalker& batch, int64_t es, bool stream,
-                        const char* src, char* dst) {
+void copy_deinterleaved(const TransposeGeometry& g, const OuterWalker& batch, int64_t es, const char* src,
+                        char* dst) {
   const TransposeTileKernel& kernel = transpose_tile_kernel();
   const int count = static_cast<int>(g.size_a);
   const int64_t chunk = kTileBytes / (es * count);
@@ -148,15 +141,7 @@ void copy_deinterleaved(const TransposeGeometry& g, const OuterWalker& batch, in
     char* rows[kMaxZipCount];
     const char* in = src + (so + b0 * count) * es;
     for (int c = 0; c < count; ++c) rows[c] = dst + (do_ + c * g.dst_a + b0) * es;
-    if (!stream) {
-      kernel.deinterleave(count, static_cast<int>(es), in, n, rows);
-      return;
-    }
-    alignas(64) char buffer[kTileBytes];
-    char* staged[kMaxZipCount];
-    for (int c = 0; c < count; ++c) staged[c] = buffer + c * n * es;
-    kernel.deinterleave(count, static_cast<int>(es), in, n, staged);
-    for (int c = 0; c < count; ++c) stream_copy(rows[c], staged[c], n * es);
+    kernel.deinterleave(count, static_cast<int>(es), in, n, rows);
   });
 }
 
@@ -187,11 +172,14 @@ TransposeMethod choose_method(const CopyPlan& plan, const TransposeGeometry& g, 
   if (g.src_a != 1) return TransposeMethod::StridedTiles;
   if (es <= 8 && short_side(g.size_b) && g.dst_a == g.size_b) return TransposeMethod::Interleave;
   if (es <= 8 && short_side(g.size_a) && g.src_b == g.size_a) return TransposeMethod::Deinterleave;
+  // A block row of under a cache line, written straight to a destination row far from the next one,
+  // makes every store a partial-line write: such tiles are built in L1 first and written out by rows.
+  const int64_t row_bytes = transpose_tile_kernel().block_row_bytes(plan.element_size);
+  if (row_bytes < 64) return TransposeMethod::SimdTilesBuffered;
   if (!use_streaming_stores(plan.numel * es)) return TransposeMethod::SimdTiles;
   // Streaming straight from registers needs each block row to be a whole, aligned cache line.
-  const bool whole_lines = transpose_tile_kernel().block_row_bytes(plan.element_size) == 64 &&
-                           dst_aligned && (g.dst_a * es) % 64 == 0 && g.size_b % (64 / es) == 0;
-  return whole_lines ? TransposeMethod::SimdTilesStreamed : TransposeMethod::SimdTilesBuffered;
+  const bool aligned = dst_aligned && (g.dst_a * es) % 64 == 0 && g.size_b % (64 / es) == 0;
+  return aligned ? TransposeMethod::SimdTilesStreamed : TransposeMethod::SimdTilesBuffered;
 }
 
 }  // namespace
@@ -206,7 +194,7 @@ TransposeInfo describe_transpose(const CopyPlan& plan) {
     case TransposeMethod::Deinterleave: name = "deinterleave (short source rows)"; break;
     case TransposeMethod::SimdTiles: name = "SIMD tiles"; break;
     case TransposeMethod::SimdTilesStreamed: name = "SIMD tiles, streaming stores from registers"; break;
-    case TransposeMethod::SimdTilesBuffered: name = "SIMD tiles, built in L1 and streamed out"; break;
+    case TransposeMethod::SimdTilesBuffered: name = "SIMD tiles, built in L1 and written out by rows"; break;
   }
   return TransposeInfo{method, name, transpose_tile_kernel().isa, g.tile.a, g.tile.b};
 }
@@ -237,10 +225,10 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
       });
       return;
     case TransposeMethod::Interleave:
-      copy_interleaved(g, batch, es, stream, src, dst);
+      copy_interleaved(g, batch, es, src, dst);
       return;
     case TransposeMethod::Deinterleave:
-      copy_deinterleaved(g, batch, es, stream, src, dst);
+      copy_deinterleaved(g, batch, es, src, dst);
       return;
     case TransposeMethod::SimdTiles:
     case TransposeMethod::SimdTilesStreamed:
@@ -260,9 +248,15 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           prefetch_next_tile(g, src + (so + b0 * g.src_b) * es, a0, cb, es);
           kernel.run(element_size, src + (so + a0 + b0 * g.src_b) * es, g.src_b, buffer, cb, ra, cb, false);
           char* out = dst + (do_ + a0 * g.dst_a + b0) * es;
-          for (int64_t a = 0; a < ra; ++a) stream_copy(out + a * g.dst_a * es, buffer + a * cb * es, cb * es);
+          for (int64_t a = 0; a < ra; ++a) {
+            if (stream) {
+              stream_copy(out + a * g.dst_a * es, buffer + a * cb * es, cb * es);
+            } else {
+              std::memcpy(out + a * g.dst_a * es, buffer + a * cb * es, cb * es);
+            }
+          }
         });
-        stream_fence();
+        if (stream) stream_fence();
       });
       return;
   }
