@@ -59,7 +59,13 @@ ConcatLayout stack_layout(at::TensorList tensors, int64_t dim) {
 bool skipped_by_cat(const at::Tensor& t) { return t.dim() == 1 && t.numel() == 0; }
 
 ConcatLayout cat_layout(at::TensorList tensors, int64_t dim) {
-  TORCH_CHECK(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  // ValueError, as torch.cat raises.
+  TORCH_CHECK_VALUE(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  // Like torch, name the first 0-d input wherever it is, before comparing ranks with it.
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    TORCH_CHECK(tensors[i].dim() > 0, "zero-dimensional tensor (at position ", i,
+                ") cannot be concatenated");
+  }
   check_same_device("cat", tensors);
   const at::Tensor* shape_of = nullptr;
   for (const at::Tensor& t : tensors) {
@@ -71,11 +77,10 @@ ConcatLayout cat_layout(at::TensorList tensors, int64_t dim) {
   if (shape_of == nullptr) {
     int64_t total = 0;
     for (const at::Tensor& t : tensors) total += t.numel();
-    return ConcatLayout{at::DimVector{total}, c10::maybe_wrap_dim(dim, 1), false};
+    // torch does not wrap (or range-check) `dim` when every input is skipped: any dim is accepted.
+    return ConcatLayout{at::DimVector{total}, 0, false};
   }
   const at::Tensor& ref = *shape_of;
-  TORCH_CHECK(ref.dim() > 0, "zero-dimensional tensor (at position ", shape_of - tensors.data(),
-              ") cannot be concatenated");
   const int64_t d = c10::maybe_wrap_dim(dim, ref.dim());
   ConcatLayout layout{at::DimVector(ref.sizes().begin(), ref.sizes().end()), d, false};
   layout.out_sizes[d] = 0;
