@@ -108,9 +108,12 @@ def test_dispatcher_path(run, dtype, make, gen):
 
 @pytest.mark.parametrize("dtype", [torch.complex64, torch.complex128, torch.complex32], **ids)
 def test_conjugate_and_negative_views_are_resolved(dtype, gen):
-    # x.conj() only sets a bit; the ops must produce the conjugated values, as torch does
+    # x.conj() only sets a bit (and x.conj().imag is a real view with the negative bit); the ops must
+    # produce the conjugated/negated values, as torch does. (Complex views from the private
+    # torch._neg_view are left out: torch itself negates complex -0.0/NaN differently depending on
+    # whether the view is contiguous, so there is no single torch answer to match.)
     x = random_tensor((3, 4), dtype, gen)
-    for view in (x.conj(), x.conj().t(), torch._neg_view(x)):
+    for view in (x.conj(), x.conj().t(), x[:, 1:].conj(), x.conj().imag, x.conj().t().imag):
         y = random_tensor(view.shape, dtype, gen)
         assert_bitwise_equal(reshapeops.contiguous(view), view.contiguous())
         assert_bitwise_equal(reshapeops.permute(view, (1, 0)), view.permute(1, 0).contiguous())
