@@ -71,11 +71,13 @@ def bits(t):
     stored bits are not their values.
     """
     t = t.resolve_conj().resolve_neg().contiguous().reshape(-1)  # 1-D: .view(dtype) needs a dim
-    if t.dtype == torch.bool:
-        return t.view(torch.uint8)
-    if t.element_size() == 16:
-        return t.view(torch.int64)
-    return t.view(_INT_OF_WIDTH[t.element_size()])
+    width = 1 if t.dtype == torch.bool else t.element_size()
+    int_dtype = torch.int64 if width == 16 else _INT_OF_WIDTH[width]
+    if t.numel() == 0:
+        return torch.empty(0, dtype=int_dtype)
+    if t.numel() == 1:  # a single element may keep any stride; .view(dtype) wants stride 1
+        t = t.as_strided((1,), (1,))
+    return t.view(int_dtype)
 
 
 def assert_bitwise_equal(actual, expected, msg=""):

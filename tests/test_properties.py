@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reshapeops
-from helpers import assert_bitwise_equal, random_tensor
+from helpers import assert_bitwise_equal, bits, random_tensor
 
 DTYPES = [torch.bool, torch.int8, torch.float8_e5m2, torch.bfloat16, torch.int16, torch.float32,
           torch.complex32, torch.int64, torch.complex64, torch.complex128]
@@ -29,12 +29,12 @@ def shapes(draw, rank=None):
 
 
 @st.composite
-def strided(draw, shape, dtype):
+def strided(draw, shape, dtype, allow_expand=True):
     """A tensor of `shape` whose strides come from a permuted, offset, step-sliced or expanded base."""
     rank = len(shape)
     steps = [draw(st.sampled_from([1, 1, 1, 2, 3])) for _ in range(rank)]
     starts = [draw(st.integers(0, 2)) for _ in range(rank)]
-    expand = [draw(st.integers(0, 6)) == 0 for _ in range(rank)]
+    expand = [allow_expand and draw(st.integers(0, 6)) == 0 for _ in range(rank)]
     base_shape = [1 if e else st_ + max(n - 1, 0) * sp + 1 for n, sp, st_, e in zip(shape, steps, starts, expand)]
     if math.prod(base_shape) > MAX_BASE_NUMEL:
         steps, starts, base_shape = [1] * rank, [0] * rank, [1 if e else n for n, e in zip(shape, expand)]
@@ -125,3 +125,35 @@ def test_cat(data):
         tensors.insert(data.draw(st.integers(0, len(tensors))), torch.empty(0, dtype=dtype))
     same_as_torch(lambda: reshapeops.cat(tensors, dim), lambda: torch.cat(tensors, dim).contiguous(),
                   f"cat dim={dim}")
+
+
+@SETTINGS
+@given(data=st.data())
+def test_out_of_random_strides(data):
+    # out= of the right shape but any (non-overlapping) strides is written through those strides
+    dtype = data.draw(st.sampled_from(DTYPES))
+    shape = data.draw(shapes(rank=data.draw(st.integers(0, 5))))
+    x = data.draw(strided(shape, dtype))
+    dims = data.draw(st.permutations(range(len(shape))))
+    expected = x.permute(dims).contiguous()
+    out = data.draw(strided(tuple(expected.shape), dtype, allow_expand=False))
+    stride = out.stride()
+    assert reshapeops.permute(x, dims, out=out) is out
+    assert out.stride() == stride
+    assert torch.equal(bits(out), bits(expected)), "permute out="
+
+    target = data.draw(reshape_targets(shape))
+    try:
+        expected = x.reshape(target).contiguous()
+    except RuntimeError:
+        return
+    out = data.draw(strided(tuple(expected.shape), dtype, allow_expand=False))
+    assert reshapeops.reshape(x, target, out=out) is out
+    assert torch.equal(bits(out), bits(expected)), f"reshape {target} out="
+
+    others = [data.draw(strided(shape, dtype)) for _ in range(data.draw(st.integers(0, 3)))]
+    dim = data.draw(st.integers(-len(shape) - 1, len(shape)))
+    expected = torch.stack([x] + others, dim)
+    out = data.draw(strided(tuple(expected.shape), dtype, allow_expand=False))
+    assert reshapeops.stack([x] + others, dim, out=out) is out
+    assert torch.equal(bits(out), bits(expected)), f"stack dim={dim} out="
