@@ -121,3 +121,19 @@ def test_reshape(shape, how, target, dtype, gen):
     got = reshapeops.reshape(x, target)
     if got.numel():
         assert got.untyped_storage().data_ptr() != x.untyped_storage().data_ptr()
+
+
+@pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
+def test_very_high_rank(dtype, gen):
+    # 65 dims (more than the planner's 64 slots, all but a few of size 1), and 20 dims of size 2
+    # reversed, so no two dims fold and the plan keeps all 20
+    x = random_tensor([2, 1, 3] + [1] * 60 + [2, 2], dtype, gen)
+    dims = list(reversed(range(x.dim())))
+    assert_bitwise_equal(reshapeops.permute(x, dims), x.permute(dims).contiguous())
+    assert_bitwise_equal(reshapeops.stack([x, x], -1), torch.stack([x, x], -1))
+    y = x.transpose(0, -1)
+    assert_bitwise_equal(reshapeops.cat([y, y], 5), torch.cat([y, y], 5))
+    z = random_tensor([2] * 20, dtype, gen)
+    dims = list(reversed(range(20)))
+    assert_bitwise_equal(reshapeops.permute(z, dims), z.permute(dims).contiguous())
+    assert_bitwise_equal(reshapeops.reshape(z.permute(dims), (-1, 2**10)), z.permute(dims).reshape(-1, 2**10))

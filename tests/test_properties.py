@@ -4,6 +4,7 @@ torch rejects rejected with the same exception type.
 
 Tensor bits come from a seed hypothesis draws, so a failure shrinks and replays like any other."""
 import math
+import os
 
 import pytest
 import torch
@@ -62,7 +63,8 @@ def same_as_torch(ours, theirs, what):
     assert_bitwise_equal(ours(), expected, what)
 
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# RESHAPEOPS_EXAMPLES=5000 for a longer hunt; 200 keeps the suite fast
+SETTINGS = settings(max_examples=int(os.environ.get("RESHAPEOPS_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
