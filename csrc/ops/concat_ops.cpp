@@ -142,12 +142,27 @@ void concat_into(at::TensorList tensors, const ConcatLayout& layout, const at::T
   }
 }
 
-// Inputs of another dtype than the result are converted first (by torch, so bits match torch).
-std::vector<at::Tensor> converted_to(at::TensorList tensors, at::ScalarType type) {
-  std::vector<at::Tensor> converted;
-  converted.reserve(tensors.size());
-  for (const at::Tensor& t : tensors) converted.push_back(t.to(type));
-  return converted;
+// Inputs of another dtype than `out` are converted exactly as torch.cat converts them, because torch's
+// conversion is not bit-exact across its own loops: its vectorized and scalar float16 -> float32 paths
+// turn NaN 0xFFFF into 0xFFFFE000 and 0x7FFFFFFF respectively, and which loop an element meets depends
+// on both layouts. torch.cat (mixed dtypes) copies each input into a contiguous temporary of the
+// input's dtype, then casts that temporary into the input's slice of the output (TensorIterator's
+// cast_common_dtype_to_outputs); so do we. Converting each input on its own first (t.to(type)) is not
+// the same.
+void concat_converting(at::TensorList tensors, const ConcatLayout& layout, const at::Tensor& out) {
+  if (out.numel() == 0) return;
+  int64_t offset = 0;
+  for (const at::Tensor& t : tensors) {
+    if (!layout.new_dim && skipped_by_cat(t)) continue;
+    const int64_t extent = layout.new_dim ? 1 : t.size(layout.dim);
+    at::Tensor slice = layout.new_dim ? out.select(layout.dim, offset) : out.narrow(layout.dim, offset, extent);
+    offset += extent;
+    if (t.scalar_type() == out.scalar_type()) {
+      copy_into(t, slice);
+    } else {
+      slice.copy_(t.contiguous());
+    }
+  }
 }
 
 bool all_of_type(at::TensorList tensors, at::ScalarType type) {
@@ -163,7 +178,7 @@ at::Tensor concat(at::TensorList tensors, const ConcatLayout& layout) {
   if (all_of_type(tensors, type)) {
     concat_into(tensors, layout, out);
   } else {
-    concat_into(converted_to(tensors, type), layout, out);
+    concat_converting(tensors, layout, out);
   }
   return out;
 }
@@ -178,7 +193,7 @@ at::Tensor& concat_out(const char* op, at::TensorList tensors, const ConcatLayou
   if (all_of_type(tensors, out.scalar_type())) {
     concat_into(tensors, layout, out);
   } else {
-    concat_into(converted_to(tensors, out.scalar_type()), layout, out);
+    concat_converting(tensors, layout, out);
   }
   return out;
 }
