@@ -99,6 +99,20 @@ def reshape_targets(draw, shape):
     return draw(st.sampled_from(options))
 
 
+MIX_DTYPES = [torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int32, torch.complex64]
+
+
+@st.composite
+def maybe_mixed(draw, tensors):
+    """Now and then, one input of another dtype (with its own random bits and layout): the result is
+    promoted like torch's, and converted exactly as torch converts (NaN payloads included)."""
+    if draw(st.integers(0, 3)) != 0:
+        return tensors
+    i = draw(st.integers(0, len(tensors) - 1))
+    other = draw(strided(tuple(tensors[i].shape), draw(st.sampled_from(MIX_DTYPES))))
+    return tensors[:i] + [other] + tensors[i + 1:]
+
+
 @SETTINGS
 @given(data=st.data())
 def test_stack(data):
@@ -107,6 +121,7 @@ def test_stack(data):
     count = data.draw(st.integers(1, 6) | st.integers(7, 40))
     tensors = [data.draw(strided(shape, dtype)) for _ in range(min(count, 6))]
     tensors = (tensors * count)[:count]  # the same input may appear several times
+    tensors = data.draw(maybe_mixed(tensors))
     dim = data.draw(st.integers(-len(shape) - 1, len(shape)))
     same_as_torch(lambda: reshapeops.stack(tensors, dim), lambda: torch.stack(tensors, dim).contiguous(),
                   f"stack dim={dim} n={count}")
@@ -123,6 +138,7 @@ def test_cat(data):
         s = list(shape)
         s[dim] = data.draw(st.integers(0, 4))
         tensors.append(data.draw(strided(tuple(s), dtype)))
+    tensors = data.draw(maybe_mixed(tensors))
     if data.draw(st.integers(0, 4)) == 0:  # torch.cat's legacy skip of 1-D empty inputs
         tensors.insert(data.draw(st.integers(0, len(tensors))), torch.empty(0, dtype=dtype))
     same_as_torch(lambda: reshapeops.cat(tensors, dim), lambda: torch.cat(tensors, dim).contiguous(),

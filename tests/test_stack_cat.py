@@ -166,3 +166,21 @@ def test_memory_format_inputs_give_contiguous_output(gen):
                           (reshapeops.stack([x, y], 0), torch.stack([x, y], 0))]:
         assert got.is_contiguous()
         assert_bitwise_equal(got, expected.contiguous())
+
+
+@pytest.mark.parametrize("op", ["stack", "cat"])
+def test_mixed_dtype_nan_payloads_convert_like_torch(op, gen):
+    # torch converts float16 NaN payloads differently in its vectorized and scalar loops
+    # (0x7FFF -> 0x7FFFE000 or 0x7FFFFFFF); stack/cat must convert the way torch.cat does, inside the
+    # output slice, not by converting each input on its own first. Every element here is a NaN with a
+    # payload, so every position, vectorized or tail, is checked.
+    payloads = torch.tensor([0x7FFF, -1, 0x7E01, 0x7C01, -0x0201], dtype=torch.int16)
+    pick = torch.randint(0, len(payloads), (5, 37), generator=gen)
+    h = payloads[pick].view(torch.float16)
+    b = random_tensor((5, 37), torch.bfloat16, gen)
+    fn, ours = getattr(torch, op), getattr(reshapeops, op)
+    for tensors in ([b, h], [h, b, h], [h.t().contiguous().t(), b]):
+        for dim in (0, 1, -1):
+            assert_bitwise_equal(ours(tensors, dim), fn(tensors, dim), f"dim={dim}")
+        out = torch.empty(0, dtype=torch.float64)
+        assert_bitwise_equal(ours(tensors, 1, out=out), fn(tensors, 1, out=torch.empty(0, dtype=torch.float64)))
