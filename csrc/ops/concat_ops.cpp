@@ -60,7 +60,13 @@ ConcatLayout stack_layout(at::TensorList tensors, int64_t dim) {
 bool skipped_by_cat(const at::Tensor& t) { return t.dim() == 1 && t.numel() == 0; }
 
 ConcatLayout cat_layout(at::TensorList tensors, int64_t dim) {
-  TORCH_CHECK(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  // ValueError, as torch.cat raises.
+  TORCH_CHECK_VALUE(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  // Like torch, name the first 0-d input wherever it is, before comparing ranks with it.
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    TORCH_CHECK(tensors[i].dim() > 0, "zero-dimensional tensor (at position ", i,
+                ") cannot be concatenated");
+  }
   check_same_device("cat", tensors);
   const at::Tensor* shape_of = nullptr;
   for (const at::Tensor& t : tensors) {
@@ -72,11 +78,10 @@ ConcatLayout cat_layout(at::TensorList tensors, int64_t dim) {
   if (shape_of == nullptr) {
     int64_t total = 0;
     for (const at::Tensor& t : tensors) total += t.numel();
-    return ConcatLayout{at::DimVector{total}, c10::maybe_wrap_dim(dim, 1), false};
+    // torch does not wrap (or range-check) `dim` when every input is skipped: any dim is accepted.
+    return ConcatLayout{at::DimVector{total}, 0, false};
   }
   const at::Tensor& ref = *shape_of;
-  TORCH_CHECK(ref.dim() > 0, "zero-dimensional tensor (at position ", shape_of - tensors.data(),
-              ") cannot be concatenated");
   const int64_t d = c10::maybe_wrap_dim(dim, ref.dim());
   ConcatLayout layout{at::DimVector(ref.sizes().begin(), ref.sizes().end()), d, false};
   layout.out_sizes[d] = 0;
@@ -138,12 +143,27 @@ void concat_into(at::TensorList tensors, const ConcatLayout& layout, const at::T
   }
 }
 
-// Inputs of another dtype than the result are converted first (by torch, so bits match torch).
-std::vector<at::Tensor> converted_to(at::TensorList tensors, at::ScalarType type) {
-  std::vector<at::Tensor> converted;
-  converted.reserve(tensors.size());
-  for (const at::Tensor& t : tensors) converted.push_back(t.to(type));
-  return converted;
+// Inputs of another dtype than `out` are converted exactly as torch.cat converts them, because torch's
+// conversion is not bit-exact across its own loops: its vectorized and scalar float16 -> float32 paths
+// turn NaN 0xFFFF into 0xFFFFE000 and 0x7FFFFFFF respectively, and which loop an element meets depends
+// on both layouts. torch.cat (mixed dtypes) copies each input into a contiguous temporary of the
+// input's dtype, then casts that temporary into the input's slice of the output (TensorIterator's
+// cast_common_dtype_to_outputs); so do we. Converting each input on its own first (t.to(type)) is not
+// the same.
+void concat_converting(at::TensorList tensors, const ConcatLayout& layout, const at::Tensor& out) {
+  if (out.numel() == 0) return;
+  int64_t offset = 0;
+  for (const at::Tensor& t : tensors) {
+    if (!layout.new_dim && skipped_by_cat(t)) continue;
+    const int64_t extent = layout.new_dim ? 1 : t.size(layout.dim);
+    at::Tensor slice = layout.new_dim ? out.select(layout.dim, offset) : out.narrow(layout.dim, offset, extent);
+    offset += extent;
+    if (t.scalar_type() == out.scalar_type()) {
+      copy_into(t, slice);
+    } else {
+      slice.copy_(t.contiguous());
+    }
+  }
 }
 
 bool all_of_type(at::TensorList tensors, at::ScalarType type) {
@@ -159,7 +179,7 @@ at::Tensor concat(at::TensorList tensors, const ConcatLayout& layout) {
   if (all_of_type(tensors, type)) {
     concat_into(tensors, layout, out);
   } else {
-    concat_into(converted_to(tensors, type), layout, out);
+    concat_converting(tensors, layout, out);
   }
   return out;
 }
@@ -174,7 +194,7 @@ at::Tensor& concat_out(const char* op, at::TensorList tensors, const ConcatLayou
   if (all_of_type(tensors, out.scalar_type())) {
     concat_into(tensors, layout, out);
   } else {
-    concat_into(converted_to(tensors, out.scalar_type()), layout, out);
+    concat_converting(tensors, layout, out);
   }
   return out;
 }

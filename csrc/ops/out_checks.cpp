@@ -2,6 +2,7 @@
 
 #include <ATen/MemoryOverlap.h>
 #include <ATen/native/Resize.h>
+#include <ATen/ops/empty.h>
 
 namespace reshapeops {
 
@@ -13,12 +14,34 @@ void check_out_matches(const char* op, const at::Tensor& out, const at::Tensor& 
               out.scalar_type(), " instead");
 }
 
+namespace {
+
+// `out` as resize_output would leave it: same storage and offset, contiguous `sizes`. Built as a
+// separate tensor so the overlap check can run before `out` is touched (torch resizes first and may
+// then fail, leaving `out` resized; we must leave it unchanged). The storage is not grown: the
+// overlap test only compares addresses.
+at::Tensor as_resized(const at::Tensor& out, at::IntArrayRef sizes) {
+  at::Tensor resized = at::empty({0}, out.options());
+  c10::TensorImpl* impl = resized.unsafeGetTensorImpl();
+  impl->set_storage_keep_dtype(out.storage());
+  impl->set_storage_offset(out.storage_offset());
+  impl->set_sizes_contiguous(sizes);
+  return resized;
+}
+
+}  // namespace
+
 void prepare_out(const at::Tensor& out, at::IntArrayRef sizes, at::ArrayRef<at::Tensor> inputs) {
   for (const at::Tensor& input : inputs) at::assert_no_overlap(out, input);
+  if (out.sizes() == sizes) {
+    at::assert_no_internal_overlap(out);
+    return;
+  }
+  // A resized `out` is contiguous (no internal overlap) but may now reach into an input that shares
+  // its storage (e.g. an empty view into that input).
+  const at::Tensor resized = as_resized(out, sizes);
+  for (const at::Tensor& input : inputs) at::assert_no_overlap(resized, input);
   at::native::resize_output(out, sizes);
-  at::assert_no_internal_overlap(out);
-  // resize_output may have grown `out` onto fresh storage or kept storage shared with an input.
-  for (const at::Tensor& input : inputs) at::assert_no_overlap(out, input);
 }
 
 }  // namespace reshapeops

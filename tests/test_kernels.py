@@ -1,0 +1,63 @@
+"""Inputs big enough that each kernel splits its work across threads (at::parallel_for chunks of
+~64 KB), with ragged edges at tile and chunk boundaries, for every element width, on 1 thread and on
+all threads. Results must not depend on how the work was split."""
+import pytest
+import torch
+
+import reshapeops
+from helpers import WIDTH_DTYPES, assert_bitwise_equal, dtype_id, random_tensor
+
+
+def cases(dtype, gen):
+    r = lambda *shape: random_tensor(shape, dtype, gen)  # noqa: E731
+    return {
+        "flat_copy": (lambda: r(300_007), None),
+        "long_rows": (lambda: r(513, 300)[:, 7:290], None),
+        "short_rows": (lambda: r(20_000, 8)[:, 1:4], None),
+        "transpose_square": (lambda: r(517, 389).t(), None),
+        "transpose_thin": (lambda: r(3, 70_001).t(), None),
+        "transpose_wide": (lambda: r(70_001, 3).t(), None),
+        "nchw_to_nhwc": (lambda: r(4, 3, 67, 71), (0, 2, 3, 1)),
+        "nhwc_to_nchw": (lambda: r(4, 67, 71, 5), (0, 3, 1, 2)),
+        "batched_transpose_many_small": (lambda: r(4000, 5, 7), (0, 2, 1)),
+        "reverse_4d": (lambda: r(13, 17, 19, 23), (3, 2, 1, 0)),
+        "gather_step": (lambda: r(400, 2000)[:, ::3], None),
+        "gather_expanded_inner": (lambda: r(5000, 1).expand(5000, 37), None),
+        "gather_step_transposed": (lambda: r(900, 600)[::2, ::3].t(), None),
+    }
+
+
+NAMES = sorted(cases(torch.int8, torch.Generator()))
+
+
+@pytest.fixture(params=[1, None], ids=["1thread", "allthreads"])
+def threads(request):
+    before = torch.get_num_threads()
+    if request.param is not None:
+        torch.set_num_threads(request.param)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
+@pytest.mark.parametrize("name", NAMES)
+def test_kernel_paths_at_scale(name, dtype, gen, threads):
+    make, dims = cases(dtype, gen)[name]
+    x = make()
+    if dims is None:
+        assert_bitwise_equal(reshapeops.contiguous(x), x.contiguous(), name)
+        assert_bitwise_equal(reshapeops.reshape(x, (-1,)), x.reshape(-1).contiguous(), name)
+    else:
+        assert_bitwise_equal(reshapeops.permute(x, dims), x.permute(dims).contiguous(), name)
+
+
+@pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
+def test_cat_stack_at_scale(dtype, gen, threads):
+    a = random_tensor((3000, 40), dtype, gen)
+    b = random_tensor((3000, 3), dtype, gen)
+    c = random_tensor((3000, 200), dtype, gen)
+    assert_bitwise_equal(reshapeops.cat([a, b, c], 1), torch.cat([a, b, c], 1))
+    assert_bitwise_equal(reshapeops.stack([b, b.flip(0), b], -1), torch.stack([b, b.flip(0), b], -1))
+    many = [random_tensor((257,), dtype, gen) for _ in range(300)]
+    assert_bitwise_equal(reshapeops.stack(many, 1), torch.stack(many, 1))
+    assert_bitwise_equal(reshapeops.cat(many), torch.cat(many))
