@@ -2,6 +2,8 @@
 
 The overloads are looked up once, here, so a call costs one dispatcher hop and nothing more.
 """
+import warnings
+
 import torch
 
 from . import _C  # noqa: F401  (loading it registers torch.ops.reshapeops)
@@ -14,36 +16,57 @@ _stack, _stack_out = _ops.stack.default, _ops.stack.out
 _cat, _cat_out = _ops.cat.default, _ops.cat.out
 
 
+def _into(op, out, *args):
+    """Runs an out= overload and, like torch, warns when it had to resize a non-empty ``out``."""
+    shape, numel = out.shape, out.numel()
+    result = op(*args, out=out)
+    if numel and out.shape != shape:
+        warnings.warn(
+            f"An output with one or more elements was resized since it had shape {list(shape)}, which "
+            f"does not match the required output shape {list(out.shape)}. This behavior is deprecated, "
+            "and in a future PyTorch release outputs will not be resized unless they have zero elements. "
+            "You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
+            "t.resize_(0).",
+            UserWarning,
+            stacklevel=3,
+        )
+    return result
+
+
 def contiguous(x, *, out=None):
     """A contiguous copy of ``x``: ``x.contiguous()``, but always a new tensor (or ``out``)."""
     if out is None:
         return _contiguous(x)
-    return _contiguous_out(x, out=out)
+    return _into(_contiguous_out, out, x)
 
 
 def permute(x, dims, *, out=None):
     """``x.permute(dims).contiguous()``, written in one pass into new memory (or ``out``)."""
     if out is None:
         return _permute(x, dims)
-    return _permute_out(x, dims, out=out)
+    return _into(_permute_out, out, x, dims)
 
 
 def reshape(x, shape, *, out=None):
     """``x.reshape(shape).contiguous()`` as a copy; one entry of ``shape`` may be -1."""
     if out is None:
         return _reshape(x, shape)
-    return _reshape_out(x, shape, out=out)
+    return _into(_reshape_out, out, x, shape)
 
 
 def stack(tensors, dim=0, *, out=None):
     """``torch.stack(tensors, dim)``, written by one pass over all inputs where layouts allow."""
+    if not tensors:  # no tensor to dispatch on: the op's own check could not run
+        raise RuntimeError("stack expects a non-empty TensorList")
     if out is None:
         return _stack(tensors, dim)
-    return _stack_out(tensors, dim, out=out)
+    return _into(_stack_out, out, tensors, dim)
 
 
 def cat(tensors, dim=0, *, out=None):
     """``torch.cat(tensors, dim)``, written by one pass over all inputs where layouts allow."""
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     if out is None:
         return _cat(tensors, dim)
-    return _cat_out(tensors, dim, out=out)
+    return _into(_cat_out, out, tensors, dim)

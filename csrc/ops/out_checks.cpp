@@ -1,7 +1,6 @@
 #include "out_checks.h"
 
 #include <ATen/MemoryOverlap.h>
-#include <ATen/native/Resize.h>
 #include <ATen/ops/empty.h>
 
 namespace reshapeops {
@@ -41,7 +40,9 @@ void prepare_out(const at::Tensor& out, at::IntArrayRef sizes, at::ArrayRef<at::
   // its storage (e.g. an empty view into that input).
   const at::Tensor resized = as_resized(out, sizes);
   for (const at::Tensor& input : inputs) at::assert_no_overlap(resized, input);
-  at::native::resize_output(out, sizes);
+  // torch's resize_output would also warn when a non-empty `out` is resized, but a warning raised in
+  // a dispatcher call from Python only reaches stderr; the Python API issues torch's UserWarning itself.
+  out.resize_(sizes);
 }
 
 }  // namespace reshapeops

@@ -8,8 +8,8 @@ namespace reshapeops {
 // Same device and dtype as `like` (exactly: these ops copy bits, they do not convert).
 void check_out_matches(const char* op, const at::Tensor& out, const at::Tensor& like);
 
-// Resizes `out` to `sizes` following torch's out= rules (warning when a non-empty out is resized),
-// then rejects an `out` that overlaps itself or any input.
+// Resizes `out` to `sizes` following torch's out= rules (the warning for a non-empty `out` comes from
+// the Python API), after rejecting an `out` that overlaps itself or any input.
 void prepare_out(const at::Tensor& out, at::IntArrayRef sizes, at::ArrayRef<at::Tensor> inputs);
 
 }  // namespace reshapeops
