@@ -42,7 +42,9 @@ inline void with_vector_type(uint64_t alignment_bits, F&& f) {
 
 constexpr int kMaxDims = kMaxPlanRank;
 
-// A subset of a plan's dims, outermost first, as one by-value kernel parameter. Walks a linear index
+// A subset of a plan's dims, outermost first, as one by-value kernel parameter. Kernels take it as
+// `const __grid_constant__ Dims`: its arrays are indexed with a runtime dim, which would otherwise
+// make every thread copy the whole 1.5 KB struct to local memory. Walks a linear index
 // (row-major over these dims) to its source and destination offsets with one div/mod per dim.
 template <int MaxDims>
 struct DimsT {

@@ -14,7 +14,7 @@ namespace {
 constexpr int kThreads = 256;
 
 template <typename T>
-__global__ void naive_kernel(const T* src, T* dst, Dims dims, int64_t numel) {
+__global__ void naive_kernel(const T* src, T* dst, const __grid_constant__ Dims dims, int64_t numel) {
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < numel;
        i += int64_t(gridDim.x) * blockDim.x) {
     int64_t s, d;

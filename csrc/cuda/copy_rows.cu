@@ -22,7 +22,7 @@ constexpr int kUnroll = 4;
 // One work item = `lanes` threads copying vectors [chunk * chunk_len, ...) of one row.
 template <typename V>
 __global__ void __launch_bounds__(kThreads)
-rows_kernel(const char* __restrict__ src, char* __restrict__ dst, Dims outer, int64_t row_vectors,
+rows_kernel(const char* __restrict__ src, char* __restrict__ dst, const __grid_constant__ Dims outer, int64_t row_vectors,
             int64_t chunks_per_row, int64_t chunk_len, int64_t items, int lanes, int64_t element_size) {
   const int group = threadIdx.x / lanes;
   const int lane = threadIdx.x - group * lanes;

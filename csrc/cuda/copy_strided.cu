@@ -19,7 +19,7 @@ constexpr int kPerThread = 4;
 
 template <typename T, typename Index>
 __global__ void __launch_bounds__(kThreads)
-strided_kernel(const T* __restrict__ src, T* __restrict__ dst, Dims dims, Index numel) {
+strided_kernel(const T* __restrict__ src, T* __restrict__ dst, const __grid_constant__ Dims dims, Index numel) {
   const Index per_block = Index(kThreads) * kPerThread;
   for (Index base = Index(blockIdx.x) * per_block; base < numel; base += Index(gridDim.x) * per_block) {
     T v[kPerThread];
