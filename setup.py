@@ -26,6 +26,9 @@ cxx_flags = ["-O3", "-std=c++17", "-Wno-psabi", "-fopenmp"]
 link_flags = ["-fopenmp"]
 
 if cuda_wanted():
+    # torch's BuildExtension compiles for TORCH_CUDA_ARCH_LIST; unset, it would pick the visible GPU
+    # (or every arch torch knows). Default to the GPUs the kernels are written for: A100 and H100/H200.
+    os.environ.setdefault("TORCH_CUDA_ARCH_LIST", "8.0;9.0")
     extension = cpp_extension.CUDAExtension(
         "reshapeops._C",
         cpu_sources + sources("csrc/cuda/*.cpp") + sources("csrc/cuda/*.cu"),
