@@ -16,10 +16,6 @@
 #include <cstring>
 #include <utility>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 #ifndef RESHAPEOPS_ISA
 #error "block_transpose.h is included by tile_<isa>.cpp files, which define RESHAPEOPS_ISA"
 #endif
@@ -62,23 +58,8 @@ struct TableRows {
   const T* row(int64_t b) const { return reinterpret_cast<const T*>(rows[b]) + offset; }
 };
 
-// A non-temporal store of one whole vector (see stream_store.h); `p` is aligned to the vector size.
-template <typename V>
-inline void stream_vector(void* p, V v) {
-#if defined(__AVX512F__)
-  if constexpr (sizeof(V) == 64) return _mm512_stream_si512(static_cast<__m512i*>(p), (__m512i)v);
-#endif
-#if defined(__AVX__)
-  if constexpr (sizeof(V) == 32) return _mm256_stream_si256(static_cast<__m256i*>(p), (__m256i)v);
-#endif
-#if defined(__SSE2__)
-  if constexpr (sizeof(V) == 16) return _mm_stream_si128(static_cast<__m128i*>(p), (__m128i)v);
-#endif
-  std::memcpy(p, &v, sizeof(V));
-}
-
 // dst[i * dst_ld + j] = src.row(b + j)[a + i] for an L x L block.
-template <typename T, int L, bool Stream, typename Rows>
+template <typename T, int L, typename Rows>
 inline void transpose_block(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
   using V = typename LaneVector<T, L>::type;
   constexpr auto lanes = std::make_index_sequence<L>{};
@@ -97,13 +78,7 @@ inline void transpose_block(const Rows& src, int64_t b, int64_t a, T* dst, int64
     for (int j = 0; j < L; ++j) rows[j] = next[j];
   }
 #pragma GCC unroll 16
-  for (int i = 0; i < L; ++i) {
-    if constexpr (Stream) {
-      stream_vector(dst + i * dst_ld, rows[i]);
-    } else {
-      std::memcpy(dst + i * dst_ld, &rows[i], sizeof(V));
-    }
-  }
+  for (int i = 0; i < L; ++i) std::memcpy(dst + i * dst_ld, &rows[i], sizeof(V));
 }
 
 // For 1- and 2-byte elements a square block would need more registers than exist (64 x 64 bytes), so
@@ -159,12 +134,12 @@ inline void transpose_strip(const Rows& src, int64_t b, int64_t a, T* dst, int64
 }
 
 // The two register kernels behind one interface: a block covers A source columns x B source rows.
-template <typename T, int L, bool Stream>
+template <typename T, int L>
 struct SquareBlock {
   static constexpr int A = L, B = L;
   template <typename Rows>
   static void run(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
-    transpose_block<T, L, Stream>(src, b, a, dst, dst_ld);
+    transpose_block<T, L>(src, b, a, dst, dst_ld);
   }
 };
 template <typename T, int N>
@@ -199,28 +174,25 @@ template <int VectorBytes, typename T>
 constexpr int block_lanes() { return std::min<int>(16, VectorBytes / sizeof(T)); }
 
 template <int VectorBytes, typename T, typename Rows>
-inline void transpose_tile_typed(const Rows& src, char* dst, int64_t dst_ld, int64_t rows_a, int64_t cols_b,
-                                 bool stream) {
+inline void transpose_tile_typed(const Rows& src, char* dst, int64_t dst_ld, int64_t rows_a, int64_t cols_b) {
   constexpr int L = block_lanes<VectorBytes, T>();
   T* d = reinterpret_cast<T*>(dst);
   if constexpr (sizeof(T) <= 2 && VectorBytes > 16) {
     transpose_tile_of<T, Strip<T, VectorBytes / sizeof(T)>>(src, d, dst_ld, rows_a, cols_b);
-  } else if (stream) {
-    transpose_tile_of<T, SquareBlock<T, L, true>>(src, d, dst_ld, rows_a, cols_b);
   } else {
-    transpose_tile_of<T, SquareBlock<T, L, false>>(src, d, dst_ld, rows_a, cols_b);
+    transpose_tile_of<T, SquareBlock<T, L>>(src, d, dst_ld, rows_a, cols_b);
   }
 }
 
 // The entry points each tile_<isa>.cpp exports (see tile_kernels.h). Element sizes 1 to 8.
 template <int VectorBytes, template <typename> class Rows, typename... RowArgs>
 inline void transpose_tile_by_size(int element_size, char* dst, int64_t dst_ld, int64_t rows_a,
-                                   int64_t cols_b, bool stream, RowArgs... row_args) {
+                                   int64_t cols_b, RowArgs... row_args) {
   switch (element_size) {
-    case 1: return transpose_tile_typed<VectorBytes, uint8_t>(Rows<uint8_t>{row_args...}, dst, dst_ld, rows_a, cols_b, stream);
-    case 2: return transpose_tile_typed<VectorBytes, uint16_t>(Rows<uint16_t>{row_args...}, dst, dst_ld, rows_a, cols_b, stream);
-    case 4: return transpose_tile_typed<VectorBytes, uint32_t>(Rows<uint32_t>{row_args...}, dst, dst_ld, rows_a, cols_b, stream);
-    case 8: return transpose_tile_typed<VectorBytes, uint64_t>(Rows<uint64_t>{row_args...}, dst, dst_ld, rows_a, cols_b, stream);
+    case 1: return transpose_tile_typed<VectorBytes, uint8_t>(Rows<uint8_t>{row_args...}, dst, dst_ld, rows_a, cols_b);
+    case 2: return transpose_tile_typed<VectorBytes, uint16_t>(Rows<uint16_t>{row_args...}, dst, dst_ld, rows_a, cols_b);
+    case 4: return transpose_tile_typed<VectorBytes, uint32_t>(Rows<uint32_t>{row_args...}, dst, dst_ld, rows_a, cols_b);
+    case 8: return transpose_tile_typed<VectorBytes, uint64_t>(Rows<uint64_t>{row_args...}, dst, dst_ld, rows_a, cols_b);
   }
 }
 
@@ -234,7 +206,7 @@ inline void transpose_16_byte_elements(const char* src, int64_t src_ld, char* ds
   }
 }
 
-// Bytes of one block row (one vector) for an element size: the unit of a direct streaming store.
+// Bytes of one block row (one vector) for an element size: what one store writes to a destination row.
 template <int VectorBytes>
 constexpr int row_bytes_of_block(int element_size) {
   switch (element_size) {

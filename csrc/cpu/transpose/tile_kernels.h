@@ -2,8 +2,6 @@
 // so one build runs on any x86-64 (and builds elsewhere with the portable version only).
 //
 // A tile: dst[a * dst_ld + b] = src[b * src_ld + a] for a < rows_a, b < cols_b, lds in elements.
-// With `stream`, whole block rows go to memory with non-temporal stores: the caller guarantees dst and
-// dst_ld * element_size are multiples of block_row_bytes(element_size).
 #pragma once
 
 #include <cstdint>
@@ -16,7 +14,7 @@
 namespace reshapeops::cpu {
 
 using TransposeTileFn = void (*)(int element_size, const char* src, int64_t src_ld, char* dst,
-                                 int64_t dst_ld, int64_t rows_a, int64_t cols_b, bool stream);
+                                 int64_t dst_ld, int64_t rows_a, int64_t cols_b);
 using BlockRowBytesFn = int (*)(int element_size);
 // The same tile with each source row in its own buffer: dst[a * dst_ld + b] = rows[b][offset + a]
 // (element sizes 1 to 8). Stacking many inputs on the last dim is this transpose.
@@ -44,7 +42,7 @@ struct TransposeTileKernel {
 const TransposeTileKernel& transpose_tile_kernel();
 
 namespace portable {
-void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
+void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
 int block_row_bytes(int element_size);
 void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
 bool interleave(int, int, const char* const*, int64_t, char*);
@@ -52,14 +50,14 @@ bool deinterleave(int, int, const char*, int64_t, char* const*);
 }
 #if defined(RESHAPEOPS_X86_TILES)
 namespace avx2 {
-void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
+void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
 int block_row_bytes(int element_size);
 void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
 bool interleave(int, int, const char* const*, int64_t, char*);
 bool deinterleave(int, int, const char*, int64_t, char* const*);
 }
 namespace avx512 {
-void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, bool);
+void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
 int block_row_bytes(int element_size);
 void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
 bool interleave(int, int, const char* const*, int64_t, char*);

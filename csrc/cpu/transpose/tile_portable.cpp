@@ -4,9 +4,6 @@
 #include <cstdint>
 #include <cstring>
 #include <utility>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 #include "tile_kernels.h"
 
@@ -17,14 +14,14 @@
 namespace reshapeops::cpu::portable {
 
 void transpose_tile(int element_size, const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
-                    int64_t rows_a, int64_t cols_b, bool stream) {
+                    int64_t rows_a, int64_t cols_b) {
   if (element_size == 16) return transpose_16_byte_elements(src, src_ld, dst, dst_ld, rows_a, cols_b);
-  transpose_tile_by_size<16, StridedRows>(element_size, dst, dst_ld, rows_a, cols_b, stream, src, src_ld);
+  transpose_tile_by_size<16, StridedRows>(element_size, dst, dst_ld, rows_a, cols_b, src, src_ld);
 }
 
 void transpose_tile_gather(int element_size, const char* const* rows, int64_t offset, char* dst,
                            int64_t dst_ld, int64_t rows_a, int64_t cols_b) {
-  transpose_tile_by_size<16, TableRows>(element_size, dst, dst_ld, rows_a, cols_b, false, rows, offset);
+  transpose_tile_by_size<16, TableRows>(element_size, dst, dst_ld, rows_a, cols_b, rows, offset);
 }
 
 int block_row_bytes(int element_size) { return row_bytes_of_block<16>(element_size); }
