@@ -12,6 +12,7 @@
 #include "element.h"
 #include "kernels.h"
 #include "outer_walker.h"
+#include "parallel_chunks.h"
 #include "parallel_grain.h"
 
 namespace reshapeops::cpu {
@@ -38,6 +39,14 @@ void copy_rows(const CopyPlan& plan, const char* src, char* dst) {
   const int64_t row_len = plan.sizes[last];
   const int64_t row_bytes = row_len * plan.element_size;
   const OuterWalker outer(plan, last);
+  if (row_bytes > 4 * kBytesPerTask) {  // few long rows: split each, so every core gets a share
+    const int64_t es = plan.element_size;
+    const int64_t chunk = kBytesPerTask / es;
+    for_each_chunk(outer, row_len, chunk, 1, [&](int64_t so, int64_t do_, int64_t start, int64_t n) {
+      std::memcpy(dst + (do_ + start) * es, src + (so + start) * es, n * es);
+    });
+    return;
+  }
   at::parallel_for(0, outer.count(), grain_for(row_bytes), [&](int64_t begin, int64_t end) {
     OuterWalker walker = outer;
     walker.seek(begin);

@@ -1,42 +1,46 @@
 // Strided gather: the fallback for plans with no dim near stride 1 in the source (a slice with a
 // step, an expanded dim in the innermost position). Writes run along the destination's fastest dim;
 // reads jump by a fixed stride, so each element costs a cache line in the worst case.
+// A broadcast or a slice with a small step (2-4) into contiguous rows takes the SIMD gather of the
+// transpose kernels' instruction set (transpose/interleave.h).
 // Bytes moved: 2 * numel * element_size, but up to a cache line read per element.
-#include <ATen/Parallel.h>
+#include <algorithm>
 
 #include "element.h"
 #include "kernels.h"
 #include "outer_walker.h"
+#include "parallel_chunks.h"
 #include "parallel_grain.h"
+#include "transpose/tile_kernels.h"
 
 namespace reshapeops::cpu {
-
-namespace {
-
-template <typename T>
-void gather_rows(OuterWalker& walker, int64_t rows, int64_t row_len, int64_t src_step,
-                 int64_t dst_step, const T* src, T* dst) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* s = src + walker.src_offset;
-    T* d = dst + walker.dst_offset;
-    for (int64_t i = 0; i < row_len; ++i) d[i * dst_step] = s[i * src_step];
-    walker.next();
-  }
-}
-
-}  // namespace
 
 void copy_strided(const CopyPlan& plan, const char* src, char* dst) {
   const int last = plan.rank - 1;
   const int64_t row_len = plan.sizes[last];
   const OuterWalker outer(plan, last);
+  const int64_t src_step = plan.src_strides[last], dst_step = plan.dst_strides[last];
+  const int64_t es = plan.element_size;
+  // A broadcast or a small-step slice into contiguous rows: the SIMD gather of the widest ISA.
+  const GatherStepFn gather_step = transpose_tile_kernel().gather_step;
+  // Rows are cut into chunks of about kBytesPerTask written, so one long row still uses every core.
+  const int64_t chunk = std::max<int64_t>(1, kBytesPerTask / es);
+  const int64_t grain = std::max<int64_t>(1, chunk / row_len);
+  if (dst_step == 1 && es <= 8 && gather_step(static_cast<int>(src_step), plan.element_size, src, 0, dst)) {
+    for_each_chunk(outer, row_len, chunk, grain, [&](int64_t so, int64_t do_, int64_t start, int64_t n) {
+      gather_step(static_cast<int>(src_step), plan.element_size, src + (so + start * src_step) * es, n,
+                  dst + (do_ + start) * es);
+    });
+    return;
+  }
   with_element_type(plan.element_size, [&](auto tag) {
     using T = decltype(tag);
-    at::parallel_for(0, outer.count(), grain_for(row_len * sizeof(T)), [&](int64_t begin, int64_t end) {
-      OuterWalker walker = outer;
-      walker.seek(begin);
-      gather_rows(walker, end - begin, row_len, plan.src_strides[last], plan.dst_strides[last],
-                  reinterpret_cast<const T*>(src), reinterpret_cast<T*>(dst));
+    const T* s = reinterpret_cast<const T*>(src);
+    T* d = reinterpret_cast<T*>(dst);
+    for_each_chunk(outer, row_len, chunk, grain, [&](int64_t so, int64_t do_, int64_t start, int64_t n) {
+      const T* from = s + so + start * src_step;
+      T* to = d + do_ + start * dst_step;
+      for (int64_t i = 0; i < n; ++i) to[i * dst_step] = from[i * src_step];
     });
   });
 }

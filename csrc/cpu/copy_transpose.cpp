@@ -17,6 +17,7 @@
 #include "element.h"
 #include "kernels.h"
 #include "outer_walker.h"
+#include "parallel_chunks.h"
 #include "parallel_grain.h"
 #include "stream_store.h"
 #include "transpose/tile_kernels.h"
@@ -97,25 +98,6 @@ inline void prefetch_next_tile(const TransposeGeometry& g, const char* rows, int
     const char* row = rows + (b * g.src_b + next_a) * es;
     for (int64_t line = 0; line < bytes; line += 64) __builtin_prefetch(row + line);
   }
-}
-
-// Runs chunk(src_offset, dst_offset, start, length) over [0, extent) of every batch, chunks of `chunk`.
-template <typename F>
-void for_each_chunk(const OuterWalker& batch, int64_t extent, int64_t chunk, int64_t grain, F&& run) {
-  const int64_t chunks = (extent + chunk - 1) / chunk;
-  at::parallel_for(0, batch.count() * chunks, grain, [&](int64_t begin, int64_t end) {
-    OuterWalker walker = batch;
-    int64_t current_batch = begin / chunks;
-    walker.seek(current_batch);
-    for (int64_t item = begin; item < end; ++item) {
-      if (item / chunks != current_batch) {
-        walker.next();
-        current_batch = item / chunks;
-      }
-      const int64_t start = (item % chunks) * chunk;
-      run(walker.src_offset, walker.dst_offset, start, std::min(chunk, extent - start));
-    }
-  });
 }
 
 // Destination side short (dim b has 2-8 elements, rows packed back to back): zip the b source rows.

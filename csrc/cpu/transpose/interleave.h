@@ -34,6 +34,35 @@ void deinterleave_of(const char* src_bytes, int64_t n, char* const* rows) {
   }
 }
 
+// dst[i] = src[i * Step]: a slice with a small step (Step 0: a broadcast), vectorized like the zips.
+template <int Step, typename T>
+void gather_step_of(const char* src_bytes, int64_t n, char* dst_bytes) {
+  const T* __restrict src = reinterpret_cast<const T*>(src_bytes);
+  T* __restrict dst = reinterpret_cast<T*>(dst_bytes);
+  for (int64_t i = 0; i < n; ++i) dst[i] = src[i * Step];
+}
+
+template <int Step>
+bool gather_step_for(int element_size, const char* src, int64_t n, char* dst) {
+  switch (element_size) {
+    case 1: gather_step_of<Step, uint8_t>(src, n, dst); return true;
+    case 2: gather_step_of<Step, uint16_t>(src, n, dst); return true;
+    case 4: gather_step_of<Step, uint32_t>(src, n, dst); return true;
+    case 8: gather_step_of<Step, uint64_t>(src, n, dst); return true;
+    default: return false;
+  }
+}
+
+inline bool gather_with_step(int step, int element_size, const char* src, int64_t n, char* dst) {
+  switch (step) {
+    case 0: return gather_step_for<0>(element_size, src, n, dst);
+    case 2: return gather_step_for<2>(element_size, src, n, dst);
+    case 3: return gather_step_for<3>(element_size, src, n, dst);
+    case 4: return gather_step_for<4>(element_size, src, n, dst);
+    default: return false;
+  }
+}
+
 template <int C>
 bool zip_for_count(bool inverse, int element_size, const char* const* rows_in, char* const* rows_out,
                    const char* src, int64_t n, char* dst) {

@@ -36,5 +36,9 @@ bool deinterleave(int count, int element_size, const char* src, int64_t n, char*
   return zip(true, count, element_size, nullptr, rows, src, n, nullptr);
 }
 
+bool gather_step(int step, int element_size, const char* src, int64_t n, char* dst) {
+  return gather_with_step(step, element_size, src, n, dst);
+}
+
 }  // namespace reshapeops::cpu::avx512
 #endif

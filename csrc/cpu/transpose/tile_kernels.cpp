@@ -11,15 +11,15 @@ TransposeTileKernel choose() {
       __builtin_cpu_supports("avx512vl")) {
     return {"avx512", avx512::transpose_tile, avx512::block_row_bytes, avx512::transpose_tile_gather,
             avx512::interleave,
-            avx512::deinterleave};
+            avx512::deinterleave, avx512::gather_step};
   }
   if (__builtin_cpu_supports("avx2")) return {"avx2", avx2::transpose_tile, avx2::block_row_bytes, avx2::transpose_tile_gather,
             avx2::interleave,
-            avx2::deinterleave};
+            avx2::deinterleave, avx2::gather_step};
 #endif
   return {"portable", portable::transpose_tile, portable::block_row_bytes, portable::transpose_tile_gather,
             portable::interleave,
-            portable::deinterleave};
+            portable::deinterleave, portable::gather_step};
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ using TransposeGatherFn = void (*)(int element_size, const char* const* rows, in
 constexpr int kMaxZipCount = 8;
 using InterleaveFn = bool (*)(int count, int element_size, const char* const* rows, int64_t n, char* dst);
 using DeinterleaveFn = bool (*)(int count, int element_size, const char* src, int64_t n, char* const* rows);
+// A strided row into a contiguous one: dst[i] = src[i * step] for step 0, 2, 3 or 4 (false otherwise).
+using GatherStepFn = bool (*)(int step, int element_size, const char* src, int64_t n, char* dst);
 
 struct TransposeTileKernel {
   const char* isa;  // "avx512", "avx2" or "portable"
@@ -36,6 +38,7 @@ struct TransposeTileKernel {
   TransposeGatherFn gather;
   InterleaveFn interleave;
   DeinterleaveFn deinterleave;
+  GatherStepFn gather_step;
 };
 
 // The widest kernel this CPU supports.
@@ -47,6 +50,7 @@ int block_row_bytes(int element_size);
 void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
 bool interleave(int, int, const char* const*, int64_t, char*);
 bool deinterleave(int, int, const char*, int64_t, char* const*);
+bool gather_step(int, int, const char*, int64_t, char*);
 }
 #if defined(RESHAPEOPS_X86_TILES)
 namespace avx2 {
@@ -55,6 +59,7 @@ int block_row_bytes(int element_size);
 void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
 bool interleave(int, int, const char* const*, int64_t, char*);
 bool deinterleave(int, int, const char*, int64_t, char* const*);
+bool gather_step(int, int, const char*, int64_t, char*);
 }
 namespace avx512 {
 void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
@@ -62,6 +67,7 @@ int block_row_bytes(int element_size);
 void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
 bool interleave(int, int, const char* const*, int64_t, char*);
 bool deinterleave(int, int, const char*, int64_t, char* const*);
+bool gather_step(int, int, const char*, int64_t, char*);
 }
 #endif
 

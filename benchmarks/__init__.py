@@ -1,0 +1,1 @@
+"""The reshapeops benchmark suite: ``python -m benchmarks --help``."""

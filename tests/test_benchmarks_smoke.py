@@ -1,0 +1,55 @@
+"""The benchmark suite runs end to end on tiny cases and refuses to time a wrong result."""
+import json
+
+import pytest
+import torch
+
+from benchmarks import __main__ as bench
+from benchmarks import cases, peers, report
+from benchmarks.timing import Clock, measure
+
+
+def test_measure_returns_a_positive_median_per_callable():
+    times = measure({"a": lambda: torch.ones(8).sum(), "b": lambda: None}, Clock("cpu"), rounds=3)
+    assert set(times) == {"a", "b"}
+    assert all(t > 0 for t in times.values())
+
+
+def test_quick_permute_run_writes_well_formed_rows(tmp_path, monkeypatch):
+    tiny = cases.Case("permute", "smoke", (2, 3, 64, 64), (0, 2, 3, 1))
+    monkeypatch.setattr(cases, "cases_for", lambda size, ops: ([tiny], []))
+    bench.main(["--op", "permute", "--rounds", "2", "--dtype-sizes", "1,4", "--out-dir", str(tmp_path), "--no-plot"])
+    data = json.loads((tmp_path / "cpu-default.json").read_text())
+    rows = data["rows"]
+    assert {(r["dtype"], r["mode"]) for r in rows} == {("uint8", "out"), ("uint8", "alloc"),
+                                                       ("float32", "out"), ("float32", "alloc")}
+    for r in rows:
+        assert r["ours_gbs"] > 0 and r["torch_gbs"] > 0 and r["copy_gbs"] > 0
+        assert r["pct_of_copy"] == pytest.approx(100 * r["ours_gbs"] / r["copy_gbs"])
+        assert r["kernel"]
+    assert data["machine"]["cores"] >= 1
+    assert (tmp_path / "cpu-default.csv").read_text().startswith("op,case,")
+
+
+def test_a_wrong_result_is_refused(monkeypatch):
+    case = cases.Case("permute", "smoke", (4, 5), (1, 0))
+    real_build = peers.build
+
+    def build_with_wrong_check(*args, **kwargs):
+        setup = real_build(*args, **kwargs)
+        ours, expected = setup.check()
+        setup.check = lambda: (ours.flip(0), expected)
+        return setup
+
+    monkeypatch.setattr(peers, "build", build_with_wrong_check)
+    args = bench.parse_args(["--rounds", "1"])
+    with pytest.raises(SystemExit, match="differs from torch"):
+        bench.run_case(case, torch.float32, args, Clock("cpu"), torch.Generator().manual_seed(0))
+
+
+def test_summary_counts_cases_slower_than_torch():
+    rows = [dict(op="permute", mode="out", mb=64, pct_of_copy=p, x_torch=x) for p, x in [(90, 2.0), (50, 0.5)]]
+    (s,) = report.summarize(rows)
+    assert s["slower_than_torch"] == 1
+    assert s["min_pct_of_copy"] == 50
+    assert s["geomean_pct_of_copy"] == pytest.approx((90 * 50) ** 0.5)
