@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEPS := $(VENV)/.deps-installed
 BUILT := $(VENV)/.extension-built
+PLOTTING := $(VENV)/.plotting-installed
 SOURCES := setup.py $(shell find csrc -name '*.cpp' -o -name '*.h' -o -name '*.cu' -o -name '*.cuh')
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
@@ -16,7 +17,7 @@ BENCH_ARGS ?=
 test: $(BUILT)
 	$(PY) -m pytest -q $(PYTEST_ARGS) tests
 
-bench: $(BUILT)
+bench: $(BUILT) $(PLOTTING)
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 build: $(BUILT)
@@ -27,9 +28,14 @@ $(DEPS):
 	$(PY) -m pip install "setuptools>=64" wheel ninja pybind11 numpy pytest hypothesis einops
 	touch $@
 
+# Only the benchmark plots need matplotlib; the tests do not.
+$(PLOTTING): $(DEPS)
+	$(PY) -m pip install matplotlib
+	touch $@
+
 $(BUILT): $(DEPS) $(SOURCES)
 	$(PY) -m pip install --no-build-isolation --no-deps -e .
 	touch $@
 
 clean:
-	rm -rf build reshapeops/*.so *.egg-info $(BUILT)
+	rm -rf build reshapeops/*.so *.egg-info $(BUILT) $(PLOTTING)
