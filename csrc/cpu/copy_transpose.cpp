@@ -105,8 +105,8 @@ void copy_interleaved(const TransposeGeometry& g, const OuterWalker& batch, int6
                       char* dst) {
   const TransposeTileKernel& kernel = transpose_tile_kernel();
   const int count = static_cast<int>(g.size_b);
-  const int64_t chunk = kTileBytes / (es * count);
-  for_each_chunk(batch, g.size_a, chunk, grain_for(kTileBytes), [&](int64_t so, int64_t do_, int64_t a0, int64_t n) {
+  const int64_t chunk = std::min(g.size_a, kTileBytes / (es * count));
+  for_each_chunk(batch, g.size_a, chunk, grain_for(chunk * count * es), [&](int64_t so, int64_t do_, int64_t a0, int64_t n) {
     const char* rows[kMaxZipCount];
     for (int c = 0; c < count; ++c) rows[c] = src + (so + a0 + c * g.src_b) * es;
     kernel.interleave(count, static_cast<int>(es), rows, n, dst + (do_ + a0 * count) * es);
@@ -118,8 +118,8 @@ void copy_deinterleaved(const TransposeGeometry& g, const OuterWalker& batch, in
                         char* dst) {
   const TransposeTileKernel& kernel = transpose_tile_kernel();
   const int count = static_cast<int>(g.size_a);
-  const int64_t chunk = kTileBytes / (es * count);
-  for_each_chunk(batch, g.size_b, chunk, grain_for(kTileBytes), [&](int64_t so, int64_t do_, int64_t b0, int64_t n) {
+  const int64_t chunk = std::min(g.size_b, kTileBytes / (es * count));
+  for_each_chunk(batch, g.size_b, chunk, grain_for(chunk * count * es), [&](int64_t so, int64_t do_, int64_t b0, int64_t n) {
     char* rows[kMaxZipCount];
     const char* in = src + (so + b0 * count) * es;
     for (int c = 0; c < count; ++c) rows[c] = dst + (do_ + c * g.dst_a + b0) * es;
