@@ -1,5 +1,6 @@
 // Row copy: the innermost dim has stride 1 in source and destination (a permute that keeps the last
-// dim, a slice, a reshape of a narrowed tensor). Each row is one memcpy; the outer dims are walked
+// dim, a slice, a reshape of a narrowed tensor). Each row is one memcpy (inlined vector moves for
+// rows up to 128 bytes); the outer dims are walked
 // with an odometer, so addressing costs a few adds per row, not per element.
 // Rows are written with ordinary stores: measured on the development machine, streaming stores made
 // row copies slower (rows are whole runs already, and memcpy's own wide stores win).
@@ -9,7 +10,6 @@
 
 #include <cstring>
 
-#include "element.h"
 #include "kernels.h"
 #include "outer_walker.h"
 #include "parallel_chunks.h"
@@ -19,18 +19,28 @@ namespace reshapeops::cpu {
 
 namespace {
 
-// Short rows: a typed loop the compiler unrolls beats a memcpy call per row.
-template <typename T>
-void copy_short_rows(OuterWalker& walker, int64_t rows, int64_t row_len, const T* src, T* dst) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* s = src + walker.src_offset;
-    T* d = dst + walker.dst_offset;
-    for (int64_t i = 0; i < row_len; ++i) d[i] = s[i];
-    walker.next();
+// Rows of up to 128 bytes: a memcpy call per row costs about as much as moving the row. Fixed-size
+// moves inline into plain vector loads and stores; the last one overlaps the one before it, so any
+// length takes one pass with no byte loop (source and destination never overlap).
+inline void copy_row_inline(char* d, const char* s, int64_t n) {
+  if (n >= 32) {
+    for (int64_t i = 0; i + 32 <= n; i += 32) std::memcpy(d + i, s + i, 32);
+    std::memcpy(d + n - 32, s + n - 32, 32);
+  } else if (n >= 16) {
+    std::memcpy(d, s, 16);
+    std::memcpy(d + n - 16, s + n - 16, 16);
+  } else if (n >= 8) {
+    std::memcpy(d, s, 8);
+    std::memcpy(d + n - 8, s + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(d, s, 4);
+    std::memcpy(d + n - 4, s + n - 4, 4);
+  } else {
+    for (int64_t i = 0; i < n; ++i) d[i] = s[i];
   }
 }
 
-constexpr int64_t kShortRowBytes = 64;
+constexpr int64_t kInlineRowBytes = 128;
 
 }  // namespace
 
@@ -50,15 +60,14 @@ void copy_rows(const CopyPlan& plan, const char* src, char* dst) {
   at::parallel_for(0, outer.count(), grain_for(row_bytes), [&](int64_t begin, int64_t end) {
     OuterWalker walker = outer;
     walker.seek(begin);
-    if (row_bytes <= kShortRowBytes) {
-      with_element_type(plan.element_size, [&](auto tag) {
-        using T = decltype(tag);
-        copy_short_rows(walker, end - begin, row_len, reinterpret_cast<const T*>(src),
-                        reinterpret_cast<T*>(dst));
-      });
+    const int64_t es = plan.element_size;
+    if (row_bytes <= kInlineRowBytes) {
+      for (int64_t r = begin; r < end; ++r) {
+        copy_row_inline(dst + walker.dst_offset * es, src + walker.src_offset * es, row_bytes);
+        walker.next();
+      }
       return;
     }
-    const int64_t es = plan.element_size;
     for (int64_t r = begin; r < end; ++r) {
       std::memcpy(dst + walker.dst_offset * es, src + walker.src_offset * es, row_bytes);
       walker.next();
