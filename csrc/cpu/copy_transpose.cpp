@@ -227,11 +227,14 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           prefetch_next_tile(g, src + (so + b0 * g.src_b) * es, a0, cb, es);
           kernel.run(element_size, src + (so + a0 + b0 * g.src_b) * es, g.src_b, buffer, cb, ra, cb);
           char* out = dst + (do_ + a0 * g.dst_a + b0) * es;
-          for (int64_t a = 0; a < ra; ++a) {
+          // Short destination rows packed back to back (C = 16 channels last): one run for the tile.
+          const bool one_run = cb == g.dst_a;
+          const int64_t runs = one_run ? 1 : ra, run_bytes = one_run ? ra * cb * es : cb * es;
+          for (int64_t a = 0; a < runs; ++a) {
             if (stream) {
-              stream_copy(out + a * g.dst_a * es, buffer + a * cb * es, cb * es);
+              stream_copy(out + a * g.dst_a * es, buffer + a * cb * es, run_bytes);
             } else {
-              std::memcpy(out + a * g.dst_a * es, buffer + a * cb * es, cb * es);
+              std::memcpy(out + a * g.dst_a * es, buffer + a * cb * es, run_bytes);
             }
           }
         });

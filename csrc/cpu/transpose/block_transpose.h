@@ -178,7 +178,12 @@ inline void transpose_tile_typed(const Rows& src, char* dst, int64_t dst_ld, int
   constexpr int L = block_lanes<VectorBytes, T>();
   T* d = reinterpret_cast<T*>(dst);
   if constexpr (sizeof(T) <= 2 && VectorBytes > 16) {
-    transpose_tile_of<T, Strip<T, VectorBytes / sizeof(T)>>(src, d, dst_ld, rows_a, cols_b);
+    // A strip is a whole vector wide along a; a narrower tile (C = 16 channels) takes square blocks.
+    if (rows_a >= Strip<T, VectorBytes / sizeof(T)>::A) {
+      transpose_tile_of<T, Strip<T, VectorBytes / sizeof(T)>>(src, d, dst_ld, rows_a, cols_b);
+    } else {
+      transpose_tile_of<T, SquareBlock<T, L>>(src, d, dst_ld, rows_a, cols_b);
+    }
   } else {
     transpose_tile_of<T, SquareBlock<T, L>>(src, d, dst_ld, rows_a, cols_b);
   }
