@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "element.h"
 #include "kernels.h"
@@ -127,6 +128,99 @@ void copy_deinterleaved(const TransposeGeometry& g, const OuterWalker& batch, in
   });
 }
 
+// Several dims per tile side. A 6-D reversal of 16-element dims gives single-dim tiles of 16 x 16:
+// every run read or written is 64 bytes and every tile a scatter of lines. The dims that continue the
+// source's contiguous run after k join the tile's a side, those that continue the destination's run
+// before `last` join its b side, while the tile stays within kGroupedTileBytes; each source row and
+// destination row of the tile is then a long run, found through a table of offsets built once.
+constexpr int64_t kGroupedTileBytes = 64 * 1024;
+
+struct DimGroups {
+  bool in_group[kMaxPlanRank] = {};
+  int a_dims[kMaxPlanRank], b_dims[kMaxPlanRank];  // innermost first
+  int a_count = 0, b_count = 0;
+  int64_t a_total = 1, b_total = 1;
+};
+
+DimGroups group_dims(const CopyPlan& plan) {
+  DimGroups gr;
+  const int64_t es = plan.element_size;
+  const int k = plan.transpose_dim, last = plan.rank - 1;
+  gr.a_dims[gr.a_count++] = k;
+  gr.b_dims[gr.b_count++] = last;
+  gr.a_total = plan.sizes[k];
+  gr.b_total = plan.sizes[last];
+  gr.in_group[k] = gr.in_group[last] = true;
+  for (bool grew = true; grew;) {
+    grew = false;
+    const bool a_first = gr.a_total <= gr.b_total;  // lengthen the shorter run first
+    for (int side = 0; side < 2 && !grew; ++side) {
+      const bool grow_a = (side == 0) == a_first;
+      for (int d = 0; d < plan.rank && !grew; ++d) {
+        if (gr.in_group[d] || gr.a_total * gr.b_total * plan.sizes[d] * es > kGroupedTileBytes) continue;
+        if (grow_a && plan.src_strides[d] == gr.a_total) {
+          gr.a_dims[gr.a_count++] = d;
+          gr.a_total *= plan.sizes[d];
+        } else if (!grow_a && plan.dst_strides[d] == gr.b_total) {
+          gr.b_dims[gr.b_count++] = d;
+          gr.b_total *= plan.sizes[d];
+        } else {
+          continue;
+        }
+        gr.in_group[d] = grew = true;
+      }
+    }
+  }
+  return gr;
+}
+
+// Offsets (elements) of every index of a group of dims, innermost dim fastest, along `strides`.
+std::vector<int64_t> group_offsets(const CopyPlan& plan, const int* dims, int count, int64_t total,
+                                   const int64_t* strides) {
+  std::vector<int64_t> offsets(total);
+  for (int64_t i = 0; i < total; ++i) {
+    int64_t rest = i, offset = 0;
+    for (int j = 0; j < count; ++j) {
+      offset += (rest % plan.sizes[dims[j]]) * strides[dims[j]];
+      rest /= plan.sizes[dims[j]];
+    }
+    offsets[i] = offset;
+  }
+  return offsets;
+}
+
+void copy_grouped(const CopyPlan& plan, const DimGroups& gr, bool stream, const char* src, char* dst) {
+  const int64_t es = plan.element_size;
+  const OuterWalker batch(plan, gr.in_group);
+  const std::vector<int64_t> src_rows =
+      group_offsets(plan, gr.b_dims, gr.b_count, gr.b_total, plan.src_strides);
+  const std::vector<int64_t> dst_rows =
+      group_offsets(plan, gr.a_dims, gr.a_count, gr.a_total, plan.dst_strides);
+  const TransposeTileKernel& kernel = transpose_tile_kernel();
+  const int64_t run_bytes = gr.b_total * es;
+  at::parallel_for(0, batch.count(), grain_for(gr.a_total * run_bytes), [&](int64_t begin, int64_t end) {
+    alignas(64) static thread_local char buffer[kGroupedTileBytes];
+    std::vector<const char*> rows(gr.b_total);
+    OuterWalker walker = batch;
+    walker.seek(begin);
+    for (int64_t item = begin; item < end; ++item) {
+      const char* in = src + walker.src_offset * es;
+      for (int64_t b = 0; b < gr.b_total; ++b) rows[b] = in + src_rows[b] * es;
+      kernel.gather(static_cast<int>(es), rows.data(), 0, buffer, gr.b_total, gr.a_total, gr.b_total);
+      char* out = dst + walker.dst_offset * es;
+      for (int64_t a = 0; a < gr.a_total; ++a) {
+        if (stream) {
+          stream_copy(out + dst_rows[a] * es, buffer + a * run_bytes, run_bytes);
+        } else {
+          std::memcpy(out + dst_rows[a] * es, buffer + a * run_bytes, run_bytes);
+        }
+      }
+      walker.next();
+    }
+    if (stream) stream_fence();
+  });
+}
+
 bool short_side(int64_t size) { return size >= 2 && size <= kMaxZipCount; }
 
 }  // namespace
@@ -154,6 +248,11 @@ TransposeMethod choose_method(const CopyPlan& plan, const TransposeGeometry& g) 
   if (g.src_a != 1) return TransposeMethod::StridedTiles;
   if (es <= 8 && short_side(g.size_b) && g.dst_a == g.size_b) return TransposeMethod::Interleave;
   if (es <= 8 && short_side(g.size_a) && g.src_b == g.size_a) return TransposeMethod::Deinterleave;
+  const bool thin = std::min(g.size_a, g.size_b) * es < kRunBytes;
+  if (es <= 8 && thin) {
+    const DimGroups groups = group_dims(plan);
+    if (groups.a_count > 1 || groups.b_count > 1) return TransposeMethod::GroupedTiles;
+  }
   // A block row of under a cache line, written straight to a destination row far from the next one,
   // makes every store a partial-line write: such tiles are built in L1 first and written out by rows.
   // Past the cache the same holds for every tile: measured on the development machine, building the
@@ -176,6 +275,11 @@ TransposeInfo describe_transpose(const CopyPlan& plan) {
     case TransposeMethod::Deinterleave: name = "deinterleave (short source rows)"; break;
     case TransposeMethod::SimdTiles: name = "SIMD tiles"; break;
     case TransposeMethod::SimdTilesBuffered: name = "SIMD tiles, built in L1 and written out by rows"; break;
+    case TransposeMethod::GroupedTiles: name = "SIMD tiles spanning several dims per side"; break;
+  }
+  if (method == TransposeMethod::GroupedTiles) {
+    const DimGroups groups = group_dims(plan);
+    return TransposeInfo{method, name, transpose_tile_kernel().isa, groups.a_total, groups.b_total};
   }
   return TransposeInfo{method, name, transpose_tile_kernel().isa, g.tile.a, g.tile.b};
 }
@@ -210,6 +314,9 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
       return;
     case TransposeMethod::Deinterleave:
       copy_deinterleaved(g, batch, es, src, dst);
+      return;
+    case TransposeMethod::GroupedTiles:
+      copy_grouped(plan, group_dims(plan), stream, src, dst);
       return;
     case TransposeMethod::SimdTiles:
       at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {

@@ -17,7 +17,7 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst);
 void copy_strided(const CopyPlan& plan, const char* src, char* dst);
 
 // How copy_transpose will run a Transpose plan (for explain()).
-enum class TransposeMethod { StridedTiles, Interleave, Deinterleave, SimdTiles, SimdTilesBuffered };
+enum class TransposeMethod { StridedTiles, Interleave, Deinterleave, GroupedTiles, SimdTiles, SimdTilesBuffered };
 struct TransposeInfo {
   TransposeMethod method;
   const char* description;

@@ -28,6 +28,17 @@ struct OuterWalker {
     }
   }
 
+  // Keeps the plan dims whose entry in `skip` is false.
+  OuterWalker(const CopyPlan& plan, const bool* skip) {
+    for (int d = 0; d < plan.rank; ++d) {
+      if (skip[d]) continue;
+      sizes[rank] = plan.sizes[d];
+      src_strides[rank] = plan.src_strides[d];
+      dst_strides[rank] = plan.dst_strides[d];
+      ++rank;
+    }
+  }
+
   int64_t count() const {
     int64_t n = 1;
     for (int d = 0; d < rank; ++d) n *= sizes[d];
