@@ -1,6 +1,6 @@
 // Row copy: the innermost dim has stride 1 in source and destination (a permute that keeps the last
-// dim, a slice, a reshape of a narrowed tensor). Each row is one memcpy (inlined vector moves for
-// rows up to 128 bytes); the outer dims are walked
+// dim, a slice, a reshape of a narrowed tensor). Each row is one memcpy (whole-vector moves of the
+// widest instruction set for rows up to a kilobyte); the outer dims are walked
 // with an odometer, so addressing costs a few adds per row, not per element.
 // Rows are written with ordinary stores: measured on the development machine, streaming stores made
 // row copies slower (rows are whole runs already, and memcpy's own wide stores win).
@@ -8,39 +8,38 @@
 // then per-row overhead dominates and the planner would rather see the dims folded or transposed.
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "kernels.h"
 #include "outer_walker.h"
 #include "parallel_chunks.h"
 #include "parallel_grain.h"
+#include "transpose/tile_kernels.h"
 
 namespace reshapeops::cpu {
 
 namespace {
 
-// Rows of up to 128 bytes: a memcpy call per row costs about as much as moving the row. Fixed-size
-// moves inline into plain vector loads and stores; the last one overlaps the one before it, so any
-// length takes one pass with no byte loop (source and destination never overlap).
-inline void copy_row_inline(char* d, const char* s, int64_t n) {
-  if (n >= 32) {
-    for (int64_t i = 0; i + 32 <= n; i += 32) std::memcpy(d + i, s + i, 32);
-    std::memcpy(d + n - 32, s + n - 32, 32);
-  } else if (n >= 16) {
-    std::memcpy(d, s, 16);
-    std::memcpy(d + n - 16, s + n - 16, 16);
-  } else if (n >= 8) {
-    std::memcpy(d, s, 8);
-    std::memcpy(d + n - 8, s + n - 8, 8);
-  } else if (n >= 4) {
-    std::memcpy(d, s, 4);
-    std::memcpy(d + n - 4, s + n - 4, 4);
-  } else {
-    for (int64_t i = 0; i < n; ++i) d[i] = s[i];
+// Short rows are visited in the source's order rather than the destination's: a scattered read waits
+// for memory while a scattered write does not, so sequential reads win (measured: 0.9x -> 1.0x torch
+// on 512-byte rows of an attention-head split).
+CopyPlan in_source_order(const CopyPlan& plan) {
+  CopyPlan ordered = plan;
+  for (int i = 1; i < ordered.rank - 1; ++i) {
+    for (int j = i; j > 0 && ordered.src_strides[j - 1] < ordered.src_strides[j]; --j) {
+      std::swap(ordered.sizes[j - 1], ordered.sizes[j]);
+      std::swap(ordered.src_strides[j - 1], ordered.src_strides[j]);
+      std::swap(ordered.dst_strides[j - 1], ordered.dst_strides[j]);
+    }
   }
+  return ordered;
 }
 
-constexpr int64_t kInlineRowBytes = 128;
+// Rows up to this long are copied by the SIMD row loop of the widest instruction set; longer ones by
+// memcpy, whose call overhead is then small next to the row.
+constexpr int64_t kInlineRowBytes = 1024;
 
 }  // namespace
 
@@ -48,7 +47,7 @@ void copy_rows(const CopyPlan& plan, const char* src, char* dst) {
   const int last = plan.rank - 1;
   const int64_t row_len = plan.sizes[last];
   const int64_t row_bytes = row_len * plan.element_size;
-  const OuterWalker outer(plan, last);
+  const OuterWalker outer(row_bytes <= kInlineRowBytes ? in_source_order(plan) : plan, last);
   if (row_bytes > 4 * kBytesPerTask) {  // few long rows: split each, so every core gets a share
     const int64_t es = plan.element_size;
     const int64_t chunk = kBytesPerTask / es;
@@ -60,17 +59,23 @@ void copy_rows(const CopyPlan& plan, const char* src, char* dst) {
   at::parallel_for(0, outer.count(), grain_for(row_bytes), [&](int64_t begin, int64_t end) {
     OuterWalker walker = outer;
     walker.seek(begin);
+    // Runs of rows along the innermost outer dim have fixed strides: a tight loop, no odometer.
     const int64_t es = plan.element_size;
-    if (row_bytes <= kInlineRowBytes) {
-      for (int64_t r = begin; r < end; ++r) {
-        copy_row_inline(dst + walker.dst_offset * es, src + walker.src_offset * es, row_bytes);
-        walker.next();
+    const int64_t src_step = outer.rank ? outer.src_strides[outer.rank - 1] * es : 0;
+    const int64_t dst_step = outer.rank ? outer.dst_strides[outer.rank - 1] * es : 0;
+    const bool inline_rows = row_bytes <= kInlineRowBytes;
+    const RowRunFn copy_rows_run = transpose_tile_kernel().copy_rows;
+    for (int64_t r = begin; r < end;) {
+      const int64_t n = std::min(walker.run_left(), end - r);
+      const char* s = src + walker.src_offset * es;
+      char* d = dst + walker.dst_offset * es;
+      if (inline_rows) {
+        copy_rows_run(s, src_step, d, dst_step, n, row_bytes);
+      } else {
+        for (int64_t i = 0; i < n; ++i) std::memcpy(d + i * dst_step, s + i * src_step, row_bytes);
       }
-      return;
-    }
-    for (int64_t r = begin; r < end; ++r) {
-      std::memcpy(dst + walker.dst_offset * es, src + walker.src_offset * es, row_bytes);
-      walker.next();
+      walker.skip(n);
+      r += n;
     }
   });
 }

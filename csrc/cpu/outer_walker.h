@@ -55,6 +55,19 @@ struct OuterWalker {
     }
   }
 
+  // Steps the innermost dim can still take before the odometer carries.
+  int64_t run_left() const { return rank == 0 ? 1 : sizes[rank - 1] - index[rank - 1]; }
+
+  // n steps at once, 1 <= n <= run_left(): one multiply-add instead of n odometer steps.
+  void skip(int64_t n) {
+    if (rank == 0) return;
+    const int d = rank - 1;
+    index[d] += n - 1;
+    src_offset += (n - 1) * src_strides[d];
+    dst_offset += (n - 1) * dst_strides[d];
+    next();
+  }
+
   void next() {
     for (int d = rank - 1; d >= 0; --d) {
       src_offset += src_strides[d];

@@ -63,6 +63,30 @@ inline bool gather_with_step(int step, int element_size, const char* src, int64_
   }
 }
 
+// `rows` rows of `bytes` each, from s to d, rows `s_step` / `d_step` bytes apart. Fixed-size moves
+// inline into whole-vector loads and stores of this instruction set; the last move of a row overlaps
+// the one before it, so any length takes one pass (source and destination never overlap).
+inline void copy_row_run(const char* s, int64_t s_step, char* d, int64_t d_step, int64_t rows,
+                         int64_t bytes) {
+  for (int64_t r = 0; r < rows; ++r, s += s_step, d += d_step) {
+    if (bytes >= 64) {
+      for (int64_t i = 0; i + 64 <= bytes; i += 64) std::memcpy(d + i, s + i, 64);
+      std::memcpy(d + bytes - 64, s + bytes - 64, 64);
+    } else if (bytes >= 16) {
+      for (int64_t i = 0; i + 16 <= bytes; i += 16) std::memcpy(d + i, s + i, 16);
+      std::memcpy(d + bytes - 16, s + bytes - 16, 16);
+    } else if (bytes >= 8) {
+      std::memcpy(d, s, 8);
+      std::memcpy(d + bytes - 8, s + bytes - 8, 8);
+    } else if (bytes >= 4) {
+      std::memcpy(d, s, 4);
+      std::memcpy(d + bytes - 4, s + bytes - 4, 4);
+    } else {
+      for (int64_t i = 0; i < bytes; ++i) d[i] = s[i];
+    }
+  }
+}
+
 template <int C>
 bool zip_for_count(bool inverse, int element_size, const char* const* rows_in, char* const* rows_out,
                    const char* src, int64_t n, char* dst) {

@@ -40,5 +40,9 @@ bool gather_step(int step, int element_size, const char* src, int64_t n, char* d
   return gather_with_step(step, element_size, src, n, dst);
 }
 
+void copy_rows(const char* s, int64_t s_step, char* d, int64_t d_step, int64_t rows, int64_t bytes) {
+  copy_row_run(s, s_step, d, d_step, rows, bytes);
+}
+
 }  // namespace reshapeops::cpu::avx2
 #endif

@@ -30,6 +30,8 @@ using InterleaveFn = bool (*)(int count, int element_size, const char* const* ro
 using DeinterleaveFn = bool (*)(int count, int element_size, const char* src, int64_t n, char* const* rows);
 // A strided row into a contiguous one: dst[i] = src[i * step] for step 0, 2, 3 or 4 (false otherwise).
 using GatherStepFn = bool (*)(int step, int element_size, const char* src, int64_t n, char* dst);
+// `rows` rows of `bytes` each, rows s_step / d_step bytes apart, with whole-vector moves.
+using RowRunFn = void (*)(const char* s, int64_t s_step, char* d, int64_t d_step, int64_t rows, int64_t bytes);
 
 struct TransposeTileKernel {
   const char* isa;  // "avx512", "avx2" or "portable"
@@ -39,6 +41,7 @@ struct TransposeTileKernel {
   InterleaveFn interleave;
   DeinterleaveFn deinterleave;
   GatherStepFn gather_step;
+  RowRunFn copy_rows;
 };
 
 // The widest kernel this CPU supports.
@@ -51,6 +54,7 @@ void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int
 bool interleave(int, int, const char* const*, int64_t, char*);
 bool deinterleave(int, int, const char*, int64_t, char* const*);
 bool gather_step(int, int, const char*, int64_t, char*);
+void copy_rows(const char*, int64_t, char*, int64_t, int64_t, int64_t);
 }
 #if defined(RESHAPEOPS_X86_TILES)
 namespace avx2 {
@@ -60,6 +64,7 @@ void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int
 bool interleave(int, int, const char* const*, int64_t, char*);
 bool deinterleave(int, int, const char*, int64_t, char* const*);
 bool gather_step(int, int, const char*, int64_t, char*);
+void copy_rows(const char*, int64_t, char*, int64_t, int64_t, int64_t);
 }
 namespace avx512 {
 void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
@@ -68,6 +73,7 @@ void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int
 bool interleave(int, int, const char* const*, int64_t, char*);
 bool deinterleave(int, int, const char*, int64_t, char* const*);
 bool gather_step(int, int, const char*, int64_t, char*);
+void copy_rows(const char*, int64_t, char*, int64_t, int64_t, int64_t);
 }
 #endif
 
