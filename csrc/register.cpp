@@ -5,6 +5,7 @@
 
 #include "cpu/kernels.h"
 #include "cpu/stream_store.h"
+#include "ops/impl_all.h"
 #include "ops/ops.h"
 #include "ops/strided_copy.h"
 
@@ -21,18 +22,7 @@ TORCH_LIBRARY(reshapeops, m) {
   m.def("cat.out(Tensor[] tensors, int dim=0, *, Tensor(a!) out) -> Tensor(a!)");
 }
 
-TORCH_LIBRARY_IMPL(reshapeops, CPU, m) {
-  m.impl("contiguous", &reshapeops::contiguous);
-  m.impl("contiguous.out", &reshapeops::contiguous_out);
-  m.impl("permute", &reshapeops::permute);
-  m.impl("permute.out", &reshapeops::permute_out);
-  m.impl("reshape", &reshapeops::reshape);
-  m.impl("reshape.out", &reshapeops::reshape_out);
-  m.impl("stack", &reshapeops::stack);
-  m.impl("stack.out", &reshapeops::stack_out);
-  m.impl("cat", &reshapeops::cat);
-  m.impl("cat.out", &reshapeops::cat_out);
-}
+TORCH_LIBRARY_IMPL(reshapeops, CPU, m) { reshapeops::impl_all_ops(m); }
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <atomic>
 
 #include "../ops/backend.h"
-#include "../ops/ops.h"
+#include "../ops/impl_all.h"
 #include "kernels.cuh"
 
 namespace reshapeops {
@@ -52,15 +52,4 @@ TORCH_LIBRARY_FRAGMENT(reshapeops, m) {
   m.def("_cuda_naive(bool enable) -> bool", &reshapeops::set_naive_kernels);
 }
 
-TORCH_LIBRARY_IMPL(reshapeops, CUDA, m) {
-  m.impl("contiguous", &reshapeops::contiguous);
-  m.impl("contiguous.out", &reshapeops::contiguous_out);
-  m.impl("permute", &reshapeops::permute);
-  m.impl("permute.out", &reshapeops::permute_out);
-  m.impl("reshape", &reshapeops::reshape);
-  m.impl("reshape.out", &reshapeops::reshape_out);
-  m.impl("stack", &reshapeops::stack);
-  m.impl("stack.out", &reshapeops::stack_out);
-  m.impl("cat", &reshapeops::cat);
-  m.impl("cat.out", &reshapeops::cat_out);
-}
+TORCH_LIBRARY_IMPL(reshapeops, CUDA, m) { reshapeops::impl_all_ops(m); }

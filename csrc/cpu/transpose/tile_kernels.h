@@ -47,34 +47,22 @@ struct TransposeTileKernel {
 // The widest kernel this CPU supports.
 const TransposeTileKernel& transpose_tile_kernel();
 
-namespace portable {
-void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
-int block_row_bytes(int element_size);
-void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
-bool interleave(int, int, const char* const*, int64_t, char*);
-bool deinterleave(int, int, const char*, int64_t, char* const*);
-bool gather_step(int, int, const char*, int64_t, char*);
-void copy_rows(const char*, int64_t, char*, int64_t, int64_t, int64_t);
-}
+// Each instruction set's entry points (entry_points.inc), in a namespace of its own.
+#define RESHAPEOPS_DECLARE_ISA_KERNELS(isa)                                                      \
+  namespace isa {                                                                                \
+  void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);              \
+  void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t); \
+  int block_row_bytes(int element_size);                                                         \
+  bool interleave(int, int, const char* const*, int64_t, char*);                                 \
+  bool deinterleave(int, int, const char*, int64_t, char* const*);                               \
+  bool gather_step(int, int, const char*, int64_t, char*);                                       \
+  void copy_rows(const char*, int64_t, char*, int64_t, int64_t, int64_t);                        \
+  }
+
+RESHAPEOPS_DECLARE_ISA_KERNELS(portable)
 #if defined(RESHAPEOPS_X86_TILES)
-namespace avx2 {
-void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
-int block_row_bytes(int element_size);
-void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
-bool interleave(int, int, const char* const*, int64_t, char*);
-bool deinterleave(int, int, const char*, int64_t, char* const*);
-bool gather_step(int, int, const char*, int64_t, char*);
-void copy_rows(const char*, int64_t, char*, int64_t, int64_t, int64_t);
-}
-namespace avx512 {
-void transpose_tile(int, const char*, int64_t, char*, int64_t, int64_t, int64_t);
-int block_row_bytes(int element_size);
-void transpose_tile_gather(int, const char* const*, int64_t, char*, int64_t, int64_t, int64_t);
-bool interleave(int, int, const char* const*, int64_t, char*);
-bool deinterleave(int, int, const char*, int64_t, char* const*);
-bool gather_step(int, int, const char*, int64_t, char*);
-void copy_rows(const char*, int64_t, char*, int64_t, int64_t, int64_t);
-}
+RESHAPEOPS_DECLARE_ISA_KERNELS(avx2)
+RESHAPEOPS_DECLARE_ISA_KERNELS(avx512)
 #endif
 
 }  // namespace reshapeops::cpu
