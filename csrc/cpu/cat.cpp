@@ -17,7 +17,7 @@
 #include <cstring>
 #include <vector>
 
-#include "element.h"
+#include "../plan/element_types.h"
 #include "kernels.h"
 #include "parallel_grain.h"
 #include "stream_store.h"

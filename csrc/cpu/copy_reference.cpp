@@ -2,7 +2,7 @@
 // dot it with both stride vectors. Single-threaded, no tiling, no folding beyond the plan's.
 // This is what "generic strided copy" costs before any of the ideas in the other kernels; the
 // benchmark suite runs it so each idea's gain can be read off.
-#include "element.h"
+#include "../plan/element_types.h"
 #include "kernels.h"
 
 namespace reshapeops::cpu {

@@ -6,7 +6,7 @@
 // Bytes moved: 2 * numel * element_size, but up to a cache line read per element.
 #include <algorithm>
 
-#include "element.h"
+#include "../plan/element_types.h"
 #include "kernels.h"
 #include "outer_walker.h"
 #include "parallel_chunks.h"

@@ -15,7 +15,7 @@
 #include <cstring>
 #include <vector>
 
-#include "element.h"
+#include "../plan/element_types.h"
 #include "kernels.h"
 #include "outer_walker.h"
 #include "parallel_chunks.h"

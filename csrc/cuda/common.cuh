@@ -1,5 +1,6 @@
-// Shared device-side helpers: element types keyed on size, the dispatch on size, launch sizing, and
-// the plan's dims turned into a compact by-value struct kernels can take as a parameter.
+// Shared device-side helpers: vector types by alignment, launch sizing, and the plan's dims turned
+// into a compact by-value struct kernels can take as a parameter. Element types keyed on size come
+// from plan/element_types.h, shared with the CPU kernels.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -7,27 +8,9 @@
 #include <cstdint>
 
 #include "../plan/copy_plan.h"
+#include "../plan/element_types.h"
 
 namespace reshapeops::gpu {
-
-// 16-byte elements (complex128, ...) as two 8-byte words. Only 8-byte alignment is assumed, since
-// torch guarantees no more for them; 16-byte vector paths check alignment themselves.
-struct alignas(8) Bytes16 {
-  uint64_t lo, hi;
-};
-
-// Calls f(T{}) with the type of the given width; returns false for any other width.
-template <typename F>
-inline bool with_element_type(int element_size, F&& f) {
-  switch (element_size) {
-    case 1: f(uint8_t{}); return true;
-    case 2: f(uint16_t{}); return true;
-    case 4: f(uint32_t{}); return true;
-    case 8: f(uint64_t{}); return true;
-    case 16: f(Bytes16{}); return true;
-    default: return false;
-  }
-}
 
 // Calls f(V{}) with the widest vector type (16, 8, 4, 2 or 1 bytes) that `alignment_bits` allows:
 // pass the OR of every address and byte stride the vectors will be placed at.

@@ -1,12 +1,14 @@
 // Kernels move bytes, not numbers: each is instantiated for an element *size* (1, 2, 4, 8 or 16 bytes),
 // so every dtype of that width, from bool to complex128 and float8, takes the same exact path.
+// Torch-free and shared by the CPU and CUDA kernels.
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 
-namespace reshapeops::cpu {
+namespace reshapeops {
 
+// 16-byte elements (complex128, ...) as two 8-byte words: only 8-byte alignment is assumed, since
+// torch guarantees no more for them.
 struct Bytes16 {
   uint64_t lo, hi;
 };
@@ -24,4 +26,4 @@ bool with_element_type(int element_size, F&& f) {
   }
 }
 
-}  // namespace reshapeops::cpu
+}  // namespace reshapeops
