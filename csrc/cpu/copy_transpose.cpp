@@ -58,12 +58,21 @@ void copy_tile_strided(const T* src, T* dst, int64_t rows_a, int64_t cols_b, int
   }
 }
 
+// The tile's sides when they span several dims (see group_dims).
+struct DimGroups {
+  bool in_group[kMaxPlanRank] = {};
+  int a_dims[kMaxPlanRank], b_dims[kMaxPlanRank];  // innermost first
+  int a_count = 0, b_count = 0;
+  int64_t a_total = 1, b_total = 1;
+};
+
 struct TransposeGeometry {
   int64_t size_a, size_b;    // extents of the two tiled dims
   int64_t src_a, src_b;      // source strides (elements)
   int64_t dst_a;             // destination stride of dim a; dim b is contiguous
   TileShape tile;
   int64_t tiles_a, tiles_b, tiles_per_batch;
+  DimGroups groups;  // for thin tiles of elements up to 8 bytes: the dims each side could span
 };
 
 // Calls tile(batch_src_offset, batch_dst_offset, a0, b0, rows_a, cols_b) for tiles [begin, end).
@@ -134,13 +143,6 @@ void copy_deinterleaved(const TransposeGeometry& g, const OuterWalker& batch, in
 // before `last` join its b side, while the tile stays within kGroupedTileBytes; each source row and
 // destination row of the tile is then a long run, found through a table of offsets built once.
 constexpr int64_t kGroupedTileBytes = 64 * 1024;
-
-struct DimGroups {
-  bool in_group[kMaxPlanRank] = {};
-  int a_dims[kMaxPlanRank], b_dims[kMaxPlanRank];  // innermost first
-  int a_count = 0, b_count = 0;
-  int64_t a_total = 1, b_total = 1;
-};
 
 DimGroups group_dims(const CopyPlan& plan) {
   DimGroups gr;
@@ -240,6 +242,9 @@ TransposeGeometry geometry_of(const CopyPlan& plan) {
   g.tiles_b = (g.size_b + g.tile.b - 1) / g.tile.b;
   g.tiles_a = (g.size_a + g.tile.a - 1) / g.tile.a;
   g.tiles_per_batch = g.tiles_a * g.tiles_b;
+  if (plan.element_size <= 8 && std::min(g.size_a, g.size_b) * plan.element_size < kRunBytes) {
+    g.groups = group_dims(plan);
+  }
   return g;
 }
 
@@ -248,11 +253,7 @@ TransposeMethod choose_method(const CopyPlan& plan, const TransposeGeometry& g) 
   if (g.src_a != 1) return TransposeMethod::StridedTiles;
   if (es <= 8 && short_side(g.size_b) && g.dst_a == g.size_b) return TransposeMethod::Interleave;
   if (es <= 8 && short_side(g.size_a) && g.src_b == g.size_a) return TransposeMethod::Deinterleave;
-  const bool thin = std::min(g.size_a, g.size_b) * es < kRunBytes;
-  if (es <= 8 && thin) {
-    const DimGroups groups = group_dims(plan);
-    if (groups.a_count > 1 || groups.b_count > 1) return TransposeMethod::GroupedTiles;
-  }
+  if (g.groups.a_count > 1 || g.groups.b_count > 1) return TransposeMethod::GroupedTiles;
   // A block row of under a cache line, written straight to a destination row far from the next one,
   // makes every store a partial-line write: such tiles are built in L1 first and written out by rows.
   // Past the cache the same holds for every tile: measured on the development machine, building the
@@ -278,8 +279,7 @@ TransposeInfo describe_transpose(const CopyPlan& plan) {
     case TransposeMethod::GroupedTiles: name = "SIMD tiles spanning several dims per side"; break;
   }
   if (method == TransposeMethod::GroupedTiles) {
-    const DimGroups groups = group_dims(plan);
-    return TransposeInfo{method, name, transpose_tile_kernel().isa, groups.a_total, groups.b_total};
+    return TransposeInfo{method, name, transpose_tile_kernel().isa, g.groups.a_total, g.groups.b_total};
   }
   return TransposeInfo{method, name, transpose_tile_kernel().isa, g.tile.a, g.tile.b};
 }
@@ -316,7 +316,7 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
       copy_deinterleaved(g, batch, es, src, dst);
       return;
     case TransposeMethod::GroupedTiles:
-      copy_grouped(plan, group_dims(plan), stream, src, dst);
+      copy_grouped(plan, g.groups, stream, src, dst);
       return;
     case TransposeMethod::SimdTiles:
       at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
