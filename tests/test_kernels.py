@@ -21,6 +21,12 @@ def cases(dtype, gen):
         "nhwc_to_nchw": (lambda: r(4, 67, 71, 5), (0, 3, 1, 2)),
         "batched_transpose_many_small": (lambda: r(4000, 5, 7), (0, 2, 1)),
         "reverse_4d": (lambda: r(13, 17, 19, 23), (3, 2, 1, 0)),
+        # tile sides that take part of a dim (divisors 2 to 30), and dims that cannot be split (primes)
+        "reverse_4d_split_dims": (lambda: r(48, 40, 36, 60), (3, 2, 1, 0)),
+        "reverse_6d_split_dims": (lambda: r(12, 10, 16, 9, 14, 6), (5, 4, 3, 2, 1, 0)),
+        "reverse_5d_prime_dims": (lambda: r(7, 11, 13, 17, 5), (4, 3, 2, 1, 0)),
+        # tiles visited in panels along the source rows, the last panel partly filled
+        "transpose_panels": (lambda: r(300, 9001).t(), None),
         "gather_step": (lambda: r(400, 2000)[:, ::3], None),
         "gather_expanded_inner": (lambda: r(5000, 1).expand(5000, 37), None),
         "gather_step_transposed": (lambda: r(900, 600)[::2, ::3].t(), None),
