@@ -30,7 +30,7 @@ c10::TypedOperatorHandle<Signature> op(const char* name, const char* overload) {
 
 using UnaryFn = at::Tensor(const at::Tensor&);
 using IntsFn = at::Tensor(const at::Tensor&, c10::IntArrayRef);
-using ListFn = at::Tensor(at::TensorList, int64_t);
+using ListFn = at::Tensor(const at::ITensorListRef&, int64_t);
 
 const c10::TypedOperatorHandle<UnaryFn>& contiguous_op() {
   static const auto h = op<UnaryFn>("reshapeops::contiguous", "");
@@ -55,7 +55,7 @@ const c10::TypedOperatorHandle<ListFn>& cat_op() {
 
 bool needs_graph(const at::Tensor& t) { return at::GradMode::is_enabled() && t.requires_grad(); }
 
-bool needs_graph(at::TensorList tensors) {
+bool needs_graph(const at::ITensorListRef& tensors) {
   if (!at::GradMode::is_enabled()) return false;
   for (const at::Tensor& t : tensors) {
     if (t.requires_grad()) return true;
@@ -172,20 +172,22 @@ at::Tensor reshape_autograd(const at::Tensor& self, c10::IntArrayRef shape) {
   return ReshapeFn::apply(self, shape);
 }
 
-at::Tensor stack_autograd(at::TensorList tensors, int64_t dim) {
+at::Tensor stack_autograd(const at::ITensorListRef& tensors, int64_t dim) {
   if (!needs_graph(tensors)) {
     at::AutoDispatchBelowADInplaceOrView guard;
     return stack_op().call(tensors, dim);
   }
-  return StackFn::apply(tensors, dim);
+  const std::vector<at::Tensor> inputs(tensors.begin(), tensors.end());
+  return StackFn::apply(at::TensorList(inputs), dim);  // as a TensorList, which apply() records as inputs
 }
 
-at::Tensor cat_autograd(at::TensorList tensors, int64_t dim) {
+at::Tensor cat_autograd(const at::ITensorListRef& tensors, int64_t dim) {
   if (!needs_graph(tensors)) {
     at::AutoDispatchBelowADInplaceOrView guard;
     return cat_op().call(tensors, dim);
   }
-  return CatFn::apply(tensors, dim);
+  const std::vector<at::Tensor> inputs(tensors.begin(), tensors.end());
+  return CatFn::apply(at::TensorList(inputs), dim);  // as a TensorList, which apply() records as inputs
 }
 
 // out= overloads: a boxed kernel for all five. Torch's wording for the same refusal.
@@ -198,7 +200,7 @@ void out_autograd(const c10::OperatorHandle& handle, c10::DispatchKeySet keys, t
     if (v.isTensor()) {
       wants_graph = wants_graph || needs_graph(v.toTensor());
     } else if (v.isTensorList()) {
-      wants_graph = wants_graph || needs_graph(v.toTensorVector());
+      for (const c10::IValue& t : v.toListRef()) wants_graph = wants_graph || needs_graph(t.toTensor());
     }
   }
   TORCH_CHECK(!wants_graph, handle.schema().name(),

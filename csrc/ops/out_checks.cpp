@@ -30,7 +30,7 @@ at::Tensor as_resized(const at::Tensor& out, at::IntArrayRef sizes) {
 
 }  // namespace
 
-void prepare_out(const at::Tensor& out, at::IntArrayRef sizes, at::ArrayRef<at::Tensor> inputs) {
+void prepare_out(const at::Tensor& out, at::IntArrayRef sizes, const at::ITensorListRef& inputs) {
   for (const at::Tensor& input : inputs) at::assert_no_overlap(out, input);
   if (out.sizes() == sizes) {
     at::assert_no_internal_overlap(out);

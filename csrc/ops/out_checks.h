@@ -1,6 +1,7 @@
 // Validation of `out=` arguments, done in full before a single byte is written.
 #pragma once
 
+#include <ATen/core/IListRef.h>
 #include <ATen/core/Tensor.h>
 
 namespace reshapeops {
@@ -10,6 +11,6 @@ void check_out_matches(const char* op, const at::Tensor& out, const at::Tensor& 
 
 // Resizes `out` to `sizes` following torch's out= rules (the warning for a non-empty `out` comes from
 // the Python API), after rejecting an `out` that overlaps itself or any input.
-void prepare_out(const at::Tensor& out, at::IntArrayRef sizes, at::ArrayRef<at::Tensor> inputs);
+void prepare_out(const at::Tensor& out, at::IntArrayRef sizes, const at::ITensorListRef& inputs);
 
 }  // namespace reshapeops
