@@ -21,7 +21,7 @@ _KERNEL_WHY = {
     "rows": "the innermost dim is contiguous on both sides, so each row is one memcpy; near the ceiling "
     "when rows are long (hundreds of bytes), below it when they are a few elements and per-row costs "
     "dominate.",
-    "transpose": "the destination's fastest dim is not the source's, so a tile small enough for L1 is "
+    "transpose": "the destination's fastest dim is not the source's, so a tile small enough for the cache is "
     "read along the source's fast dim and written along the destination's; a fraction of the ceiling, "
     "lower when the tile's short side is under a 64-byte cache line.",
     "strided": "no dim is contiguous in the source, so every element is gathered on its own and may "

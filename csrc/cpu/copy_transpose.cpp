@@ -1,13 +1,14 @@
 // Tiled transpose: the destination's fastest dim (last) is not the source's fastest dim (k), so one
 // side must be read or written across rows. Walking whole rows would touch a new cache line per
-// element on that side; walking a tile small enough to stay in L1 instead reads each source line and
-// writes each destination line once, while both sides run along their own fast dim. All other dims are
-// batch dims walked outside the tile.
+// element on that side; walking a tile small enough to stay in cache instead reads each source line
+// and writes each destination line once, while both sides run along their own fast dim. All other dims
+// are batch dims walked outside the tile.
 //
 // When the source's fast dim has stride 1 (the usual case), each tile is transposed in registers by
 // the widest SIMD kernel the CPU has (transpose/block_transpose.h). For outputs larger than the cache
-// the tile is built in an L1 buffer and its rows streamed to memory (stream_store.h), so each
-// destination row gets whole lines in one burst and writing costs no read-for-ownership. A source whose fast dim is strided (a sliced input) takes a plain element loop.
+// the tile is built in a buffer and its rows streamed to memory (stream_store.h), so each destination
+// row gets whole lines in one burst and writing costs no read-for-ownership. A source whose fast dim
+// is strided (a sliced input) takes a plain element loop.
 // Bytes moved: 2 * numel * element_size.
 #include <ATen/Parallel.h>
 
@@ -28,10 +29,14 @@ namespace reshapeops::cpu {
 namespace {
 
 // A tile writes runs of kRunBytes to each destination row it touches (whole lines, long enough for
-// streaming stores to combine) and covers kTileBytes in all, which with the lines it reads fits L1.
-// Measured on a 2-core EPYC (Zen 4) over 2-D to 6-D permutes of 64 MB: shorter runs cost up to a third
-// of the bandwidth, larger tiles gained nothing.
+// streaming stores to combine). In cache it covers kTileBytes, which with the lines it reads fits L1.
+// Past the cache it covers kStreamTileBytes, built in an L2-resident buffer: each tile then has 4x as
+// many source rows in flight, and the memory system, not the shuffles, is what such a copy waits on.
+// Measured on a 2-core EPYC (Zen 4) over 2-D to 5-D permutes of 16-128 MB: shorter runs cost up to a
+// third of the bandwidth; 128 KB tiles beat 32 KB ones by 5-20% of copy bandwidth, 512 KB runs did
+// not help.
 constexpr int64_t kTileBytes = 32 * 1024;
+constexpr int64_t kStreamTileBytes = 128 * 1024;
 constexpr int64_t kRunBytes = 256;
 constexpr int64_t kPanelRows = 4096;
 
@@ -50,8 +55,8 @@ struct TileShape {
 
 // A dim shorter than its share gives the rest of the area to the other dim, so a short dim
 // (NCHW -> NHWC with C = 3) gets long, thin tiles.
-TileShape tile_shape(int64_t size_a, int64_t size_b, int element_size) {
-  const int64_t area = kTileBytes / element_size;
+TileShape tile_shape(int64_t size_a, int64_t size_b, int element_size, int64_t tile_bytes) {
+  const int64_t area = tile_bytes / element_size;
   TileShape t{0, std::min(size_b, kRunBytes / element_size)};
   t.a = std::min(size_a, area / t.b);
   t.b = std::min(size_b, area / t.a);
@@ -313,7 +318,8 @@ TransposeGeometry geometry_of(const CopyPlan& plan) {
   g.src_a = plan.src_strides[k];
   g.src_b = plan.src_strides[last];
   g.dst_a = plan.dst_strides[k];
-  g.tile = tile_shape(g.size_a, g.size_b, plan.element_size);
+  const bool stream = use_streaming_stores(plan.numel * plan.element_size);
+  g.tile = tile_shape(g.size_a, g.size_b, plan.element_size, stream ? kStreamTileBytes : kTileBytes);
   g.tiles_b = (g.size_b + g.tile.b - 1) / g.tile.b;
   g.tiles_a = (g.size_a + g.tile.a - 1) / g.tile.a;
   g.tiles_per_batch = g.tiles_a * g.tiles_b;
@@ -332,12 +338,18 @@ TransposeMethod choose_method(const CopyPlan& plan, const TransposeGeometry& g) 
   if (es <= 8 && short_side(g.size_a) && g.src_b == g.size_a) return TransposeMethod::Deinterleave;
   if (g.groups.a_count > 1 || g.groups.b_count > 1) return TransposeMethod::GroupedTiles;
   // A block row of under a cache line, written straight to a destination row far from the next one,
-  // makes every store a partial-line write: such tiles are built in L1 first and written out by rows.
-  // Past the cache the same holds for every tile: measured on the development machine, building the
-  // tile in L1 and streaming whole rows out beat streaming each block row from registers by 10-15%
+  // makes every store a partial-line write: such tiles are built in a buffer first and written out by
+  // rows. Past the cache the same holds for every tile: measured on the development machine, building
+  // the tile in a buffer and streaming whole rows out beat streaming each block row from registers by 10-15%
   // for 4- and 8-byte transposes of 64 MB.
+  // In cache, destination rows a multiple of 2 KB apart share a few of L1's sets, and a block's 16 rows
+  // written straight there evict each other: 3x slower than building the tile in a buffer (measured on
+  // 1-8 MB float32/float64 transposes), while other strides are up to 1.5x faster written straight.
   const bool short_block_rows = transpose_tile_kernel().block_row_bytes(plan.element_size) < 64;
-  if (short_block_rows || use_streaming_stores(plan.numel * es)) return TransposeMethod::SimdTilesBuffered;
+  const bool rows_share_sets = g.dst_a * es % 2048 == 0;
+  if (short_block_rows || rows_share_sets || use_streaming_stores(plan.numel * es)) {
+    return TransposeMethod::SimdTilesBuffered;
+  }
   return TransposeMethod::SimdTiles;
 }
 
@@ -352,7 +364,7 @@ TransposeInfo describe_transpose(const CopyPlan& plan) {
     case TransposeMethod::Interleave: name = "interleave (short destination rows)"; break;
     case TransposeMethod::Deinterleave: name = "deinterleave (short source rows)"; break;
     case TransposeMethod::SimdTiles: name = "SIMD tiles"; break;
-    case TransposeMethod::SimdTilesBuffered: name = "SIMD tiles, built in L1 and written out by rows"; break;
+    case TransposeMethod::SimdTilesBuffered: name = "SIMD tiles, built in cache and written out by rows"; break;
     case TransposeMethod::GroupedTiles: name = "SIMD tiles spanning several dims per side"; break;
   }
   if (method == TransposeMethod::GroupedTiles) {
@@ -406,7 +418,7 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
       return;
     case TransposeMethod::SimdTilesBuffered:
       at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
-        alignas(64) char buffer[kTileBytes + kTileBytes / 2];
+        alignas(64) static thread_local char buffer[kStreamTileBytes + kStreamTileBytes / 2];
         for_each_tile(batch, g, begin, end, [&](int64_t so, int64_t do_, int64_t a0, int64_t b0, int64_t ra, int64_t cb) {
           prefetch_next_tile(g, src + (so + b0 * g.src_b) * es, a0, cb, es);
           char* out = dst + (do_ + a0 * g.dst_a + b0) * es;
