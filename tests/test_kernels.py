@@ -67,3 +67,13 @@ def test_cat_stack_at_scale(dtype, gen, threads):
     many = [random_tensor((257,), dtype, gen) for _ in range(300)]
     assert_bitwise_equal(reshapeops.stack(many, 1), torch.stack(many, 1))
     assert_bitwise_equal(reshapeops.cat(many), torch.cat(many))
+
+
+@pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
+def test_stack_many_inputs_past_the_cache(dtype, gen, threads):
+    # Outputs over 16 MB take the streaming paths: the last-dim stack of many inputs is tiled like a
+    # transpose (ragged in both inputs and rows), the first-dim stack streams whole slices.
+    width = torch.empty((), dtype=dtype).element_size()
+    many = [random_tensor((17_000_000 // (300 * width) + 7,), dtype, gen) for _ in range(300)]
+    assert_bitwise_equal(reshapeops.stack(many, -1), torch.stack(many, -1))
+    assert_bitwise_equal(reshapeops.stack(many, 0), torch.stack(many, 0))

@@ -9,7 +9,8 @@
 //     each input as one source row (more inputs), so each input is read as a stream and the block being
 //     written stays in cache until it is complete.
 // For outputs larger than the cache the interleaved blocks are built in an L1 buffer and streamed out
-// whole (stream_store.h), and long slices are streamed too.
+// whole (stream_store.h), long slices are streamed too, and single elements from many inputs into long
+// output rows are tiled like a transpose (gather_tiles).
 // Bytes moved: 2 * output bytes.
 #include <ATen/Parallel.h>
 
@@ -21,6 +22,7 @@
 #include "kernels.h"
 #include "parallel_grain.h"
 #include "stream_store.h"
+#include "tile_buffer.h"
 #include "transpose/tile_kernels.h"
 
 namespace reshapeops::cpu {
@@ -35,6 +37,10 @@ constexpr int64_t kMinBlockRows = 256;
 // of 32-64 MB: streaming gained 10-45%, prefetching 1 KB another 3-25%.
 constexpr int64_t kStreamSliceBytes = 256;
 constexpr int64_t kPrefetchBytes = 1024;
+
+// Output rows of at least this many bytes (as many inputs) take gather_tiles past the cache; shorter
+// ones would be streamed in pieces of under a few lines, and blocks of whole rows do better.
+constexpr int64_t kMinGatherRowBytes = 256;
 
 // Inputs per gather tile: with 64 rows per block, a tile reads 64 runs of 64 elements and writes 64.
 constexpr int64_t kGatherInputs = 64;
@@ -73,12 +79,51 @@ void fill_block(const CatInputs& inputs, int64_t slice_len, int64_t r0, int64_t 
   }
 }
 
+// One element from each of many inputs per output row, past the cache: a 2-D transpose whose source
+// rows are the inputs. Tiles of kTileRows rows x (kRunBytes / element size) inputs are built in a
+// buffer and streamed out as runs of kRunBytes into each output row, the next tile's lines prefetched
+// meanwhile, as copy_transpose does. Filling blocks of whole output rows instead wrote each row in
+// pieces of 64 inputs with ordinary stores.
+void gather_tiles(const CatInputs& inputs, int element_size, int64_t row_begin, int64_t row_end,
+                  char* out) {
+  constexpr int64_t kRunBytes = 512, kTileRows = 256;
+  alignas(64) static thread_local char buffer[kTileRows * (kRunBytes + 64)];
+  const int64_t es = element_size, count = inputs.count;
+  const int64_t tile_b = kRunBytes / es;
+  const TransposeTileKernel& kernel = transpose_tile_kernel();
+  for (int64_t r0 = row_begin; r0 < row_end; r0 += kTileRows) {
+    const int64_t ra = std::min(kTileRows, row_end - r0);
+    for (int64_t j0 = 0; j0 < count; j0 += tile_b) {
+      const int64_t cb = std::min(tile_b, count - j0);
+      const int64_t ld = padded_row(cb, es);
+      kernel.gather(element_size, inputs.data + j0, r0, buffer, ld, ra, cb);
+      // The next tile: the next inputs on these rows, or the first inputs on the next rows.
+      const bool same_rows = j0 + cb < count;
+      const int64_t next_j = same_rows ? j0 + cb : 0, next_r = same_rows ? r0 : r0 + ra;
+      const int64_t next_rows = next_r < row_end ? std::min(kTileRows, row_end - next_r) : 0;
+      NextTilePrefetch next([&](int64_t b) { return inputs.data[next_j + b] + next_r * es; },
+                            next_rows ? std::min(tile_b, count - next_j) : 0, next_rows * es);
+      const int64_t per_row = next.share(ra);
+      for (int64_t a = 0; a < ra; ++a) {
+        next.request(per_row);
+        stream_copy(out + ((r0 + a) * count + j0) * es, buffer + a * ld * es, cb * es);
+      }
+    }
+  }
+  stream_fence();
+}
+
 // Slices of `slice_len` elements from each input, interleaved, in blocks of rows that stay in L1
 // while every input pours into them.
 template <typename T>
 void interleave_rows(const CatInputs& inputs, int64_t slice_len, int64_t row_begin, int64_t row_end,
                      bool stream, char* out) {
   const int64_t row_bytes = slice_len * inputs.count * int64_t(sizeof(T));
+  if (stream && slice_len == 1 && sizeof(T) <= 8 && inputs.count > kMaxZipCount &&
+      row_bytes >= kMinGatherRowBytes) {
+    gather_tiles(inputs, sizeof(T), row_begin, row_end, out);
+    return;
+  }
   const int64_t rows = std::max<int64_t>(kMinBlockRows, kBlockBytes / row_bytes);
   if (!stream || rows * row_bytes > kBlockBytes) {
     for (int64_t r0 = row_begin; r0 < row_end; r0 += rows) {
