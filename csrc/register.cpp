@@ -4,6 +4,7 @@
 #include <torch/library.h>
 
 #include "cpu/kernels.h"
+#include "eager_concat.h"
 #include "cpu/stream_store.h"
 #include "ops/impl_all.h"
 #include "ops/ops.h"
@@ -60,4 +61,6 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.def("describe_plan", &describe_plan, "The copy plan for a strided view (see explain()).");
   m.def("reference_contiguous", &reshapeops::reference_contiguous,
         "The slow element-by-element copy the kernels are measured against (CPU).");
+  m.def("concat_eager", &reshapeops::concat_eager,
+        "stack/cat of plain CPU tensors without the dispatcher; None where the dispatcher is needed.");
 }

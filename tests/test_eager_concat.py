@@ -1,0 +1,77 @@
+"""The eager path of stack/cat (csrc/eager_concat.cpp), which skips the dispatcher for plain CPU
+tensors: it must give what the op gives, and leave to the dispatcher every call that needs it."""
+import pytest
+import torch
+from torch.utils._python_dispatch import TorchDispatchMode
+
+import reshapeops
+from helpers import assert_bitwise_equal, random_tensor
+
+OPS = torch.ops.reshapeops
+
+
+class OpLog(TorchDispatchMode):
+    def __init__(self):
+        super().__init__()
+        self.ops = []
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.ops.append(str(func))
+        return func(*args, **(kwargs or {}))
+
+
+@pytest.mark.parametrize("op", ["stack", "cat"])
+def test_fast_path_matches_the_op(op, gen):
+    xs = [random_tensor((3, 5), torch.float32, gen) for _ in range(7)]
+    fn, ref = getattr(reshapeops, op), getattr(torch, op)
+    for dim in (0, 1, -1):
+        assert_bitwise_equal(fn(xs, dim), ref(xs, dim))
+        assert_bitwise_equal(fn(tuple(xs), dim), ref(xs, dim))
+        out = torch.empty_like(ref(xs, dim))
+        version = out._version
+        assert fn(xs, dim, out=out) is out
+        assert out._version > version  # written in place, as the dispatcher's out= ops record
+        assert_bitwise_equal(out, ref(xs, dim))
+
+
+def test_conjugate_and_negative_views_are_materialized(gen):
+    c = random_tensor((4, 3), torch.complex64, gen)
+    views = [c.conj(), c, torch._neg_view(c)]
+    assert views[0].is_conj() and views[2].is_neg()
+    assert_bitwise_equal(reshapeops.stack(views, 1), torch.stack(views, 1))
+    assert_bitwise_equal(reshapeops.cat(views), torch.cat(views))
+
+
+@pytest.mark.parametrize("op", ["stack", "cat"])
+def test_dispatch_modes_still_see_the_op(op, gen):
+    xs = [random_tensor((2, 3), torch.float32, gen) for _ in range(3)]
+    out = torch.empty(0)
+    with OpLog() as log:
+        getattr(reshapeops, op)(xs)
+        getattr(reshapeops, op)(xs, out=out)
+    assert log.ops == [f"reshapeops.{op}.default", f"reshapeops.{op}.out"]
+
+
+def test_inference_mode_autograd_and_subclasses_fall_back(gen):
+    xs = [random_tensor((2, 3), torch.float32, gen) for _ in range(3)]
+    with torch.inference_mode():
+        assert_bitwise_equal(reshapeops.stack(xs), torch.stack(xs))
+    grads = [x.clone().requires_grad_() for x in xs]
+    y = reshapeops.stack(grads, 1)
+    assert y.grad_fn is not None
+    with torch.no_grad():
+        assert reshapeops.stack(grads, 1).grad_fn is None
+    params = [torch.nn.Parameter(x) for x in xs]
+    assert reshapeops.cat(params).grad_fn is not None
+    with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
+        reshapeops.stack(grads, out=torch.empty(0))
+
+
+def test_non_int_dim_gets_the_ops_error(gen):
+    xs = [random_tensor((2, 3), torch.float32, gen) for _ in range(2)]
+    for fn, op in ((reshapeops.stack, OPS.stack.default), (reshapeops.cat, OPS.cat.default)):
+        with pytest.raises(Exception) as ours:
+            fn(xs, 0.5)
+        with pytest.raises(Exception) as theirs:
+            op(xs, 0.5)
+        assert type(ours.value) is type(theirs.value) and str(ours.value) == str(theirs.value)
