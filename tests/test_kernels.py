@@ -64,6 +64,9 @@ def test_cat_stack_at_scale(dtype, gen, threads):
     c = random_tensor((3000, 200), dtype, gen)
     assert_bitwise_equal(reshapeops.cat([a, b, c], 1), torch.cat([a, b, c], 1))
     assert_bitwise_equal(reshapeops.stack([b, b.flip(0), b], -1), torch.stack([b, b.flip(0), b], -1))
+    for count in (9, 12, 15, 16):  # zips up to 15 inputs, tiles from 16
+        few = [random_tensor((2000,), dtype, gen) for _ in range(count)]
+        assert_bitwise_equal(reshapeops.stack(few, -1), torch.stack(few, -1))
     many = [random_tensor((257,), dtype, gen) for _ in range(300)]
     assert_bitwise_equal(reshapeops.stack(many, 1), torch.stack(many, 1))
     assert_bitwise_equal(reshapeops.cat(many), torch.cat(many))

@@ -43,7 +43,7 @@ def test_stack_every_dim(shape, dtype, gen):
 
 
 @pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
-@pytest.mark.parametrize("count", [1, 2, 3, 7, 64, 200])
+@pytest.mark.parametrize("count", [1, 2, 3, 7, 8, 9, 12, 15, 16, 64, 200])
 def test_stack_many_inputs(count, dtype, gen):
     for contiguous_only in (True, False):
         shape = (3, 5)

@@ -5,7 +5,7 @@
 // Two inner loops:
 //   - slices of at least a cache line: one memcpy per (row, input) slice;
 //   - equal, short slices (stack on the last dim interleaves inputs element by element): a block of
-//     rows is filled by the SIMD interleave kernel (up to 8 inputs) or the SIMD transpose tile reading
+//     rows is filled by the SIMD interleave kernel (up to 15 inputs) or the SIMD transpose tile reading
 //     each input as one source row (more inputs), so each input is read as a stream and the block being
 //     written stays in cache until it is complete.
 // For outputs larger than the cache the interleaved blocks are built in an L1 buffer and streamed out

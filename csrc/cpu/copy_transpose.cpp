@@ -327,7 +327,9 @@ void copy_grouped(const CopyPlan& plan, const DimGroups& gr, bool stream, const 
   });
 }
 
-bool short_side(int64_t size) { return size >= 2 && size <= kMaxZipCount; }
+// Permutes zip short sides of up to 8 elements (C = 3 image layouts); longer ones take tiles.
+constexpr int64_t kMaxShortSide = 8;
+bool short_side(int64_t size) { return size >= 2 && size <= kMaxShortSide; }
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-// Transposes where one side is short (2 to 8 elements): NCHW -> NHWC with C = 3, or stacking a few
+// Transposes where one side is short (2 to 15 elements): NCHW -> NHWC with C = 3, or stacking a few
 // tensors on their last dim. A square tile would be mostly ragged edge; instead C rows are zipped
 // into one (interleave) or one row is split into C (deinterleave). With C known at compile time the
 // compiler turns the loop into a few shuffles per vector on each instruction set, at close to copy speed.
@@ -17,7 +17,7 @@ void interleave_of(const char* const* rows, int64_t n, char* dst_bytes) {
   for (int c = 0; c < C; ++c) src[c] = reinterpret_cast<const T*>(rows[c]);
   T* __restrict dst = reinterpret_cast<T*>(dst_bytes);
   for (int64_t i = 0; i < n; ++i) {
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (int c = 0; c < C; ++c) dst[i * C + c] = src[c][i];
   }
 }
@@ -29,7 +29,7 @@ void deinterleave_of(const char* src_bytes, int64_t n, char* const* rows) {
   T* dst[C];
   for (int c = 0; c < C; ++c) dst[c] = reinterpret_cast<T*>(rows[c]);
   for (int64_t i = 0; i < n; ++i) {
-#pragma GCC unroll 8
+#pragma GCC unroll 16
     for (int c = 0; c < C; ++c) dst[c][i] = src[i * C + c];
   }
 }
@@ -110,6 +110,13 @@ inline bool zip(bool inverse, int count, int element_size, const char* const* ro
     case 6: return zip_for_count<6>(inverse, element_size, rows_in, rows_out, src, n, dst);
     case 7: return zip_for_count<7>(inverse, element_size, rows_in, rows_out, src, n, dst);
     case 8: return zip_for_count<8>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 9: return zip_for_count<9>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 10: return zip_for_count<10>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 11: return zip_for_count<11>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 12: return zip_for_count<12>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 13: return zip_for_count<13>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 14: return zip_for_count<14>(inverse, element_size, rows_in, rows_out, src, n, dst);
+    case 15: return zip_for_count<15>(inverse, element_size, rows_in, rows_out, src, n, dst);
     default: return false;
   }
 }
