@@ -158,11 +158,7 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
     for (int64_t line = 0; line < std::min(inputs.row_bytes[next_j], kPrefetchBytes); line += 64) {
       __builtin_prefetch(next + line);
     }
-    if (stream && take >= kStreamSliceBytes) {
-      stream_copy(out + pos, inputs.data[j] + row * slice + offset, take);
-    } else {
-      std::memcpy(out + pos, inputs.data[j] + row * slice + offset, take);
-    }
+    write_run(stream && take >= kStreamSliceBytes, out + pos, inputs.data[j] + row * slice + offset, take);
     pos += take;
     offset = 0;
     if (++j == inputs.count) {

@@ -56,12 +56,8 @@ void copy_rows(const CopyPlan& plan, const char* src, char* dst) {
     const int64_t chunk = kBytesPerTask / es;
     const bool stream = use_streaming_stores(plan.numel * es);
     for_each_chunk(outer, row_len, chunk, 1, [&](int64_t so, int64_t do_, int64_t start, int64_t n) {
-      if (stream) {
-        stream_copy(dst + (do_ + start) * es, src + (so + start) * es, n * es);
-        stream_fence();
-      } else {
-        std::memcpy(dst + (do_ + start) * es, src + (so + start) * es, n * es);
-      }
+      write_run(stream, dst + (do_ + start) * es, src + (so + start) * es, n * es);
+      if (stream) stream_fence();
     });
     return;
   }

@@ -80,6 +80,7 @@ struct TransposeGeometry {
   TileShape tile;
   int64_t tiles_a, tiles_b, tiles_per_batch;
   int64_t panel_a;  // tiles along a per panel (see for_each_tile)
+  bool stream;      // output past the cache: streaming stores, larger tiles
   // For thin tiles of elements up to 8 bytes: the dims each side could span, over `grouped` (the plan
   // with any dim split that grouping needed).
   DimGroups groups;
@@ -316,11 +317,7 @@ void copy_grouped(const CopyPlan& plan, const DimGroups& gr, bool stream, const 
       const int64_t per_run = next.share(gr.a_total);
       for (int64_t a = 0; a < gr.a_total; ++a) {
         next.request(per_run);
-        if (stream) {
-          stream_copy(out + dst_rows[a] * es, buffer + a * ld * es, run_bytes);
-        } else {
-          std::memcpy(out + dst_rows[a] * es, buffer + a * ld * es, run_bytes);
-        }
+        write_run(stream, out + dst_rows[a] * es, buffer + a * ld * es, run_bytes);
       }
     }
     if (stream) stream_fence();
@@ -344,8 +341,8 @@ TransposeGeometry geometry_of(const CopyPlan& plan) {
   g.src_a = plan.src_strides[k];
   g.src_b = plan.src_strides[last];
   g.dst_a = plan.dst_strides[k];
-  const bool stream = use_streaming_stores(plan.numel * plan.element_size);
-  g.tile = tile_shape(g.size_a, g.size_b, plan.element_size, stream ? kStreamTileBytes : kTileBytes);
+  g.stream = use_streaming_stores(plan.numel * plan.element_size);
+  g.tile = tile_shape(g.size_a, g.size_b, plan.element_size, g.stream ? kStreamTileBytes : kTileBytes);
   g.tiles_b = (g.size_b + g.tile.b - 1) / g.tile.b;
   g.tiles_a = (g.size_a + g.tile.a - 1) / g.tile.a;
   g.tiles_per_batch = g.tiles_a * g.tiles_b;
@@ -366,14 +363,14 @@ TransposeMethod choose_method(const CopyPlan& plan, const TransposeGeometry& g) 
   // A block row of under a cache line, written straight to a destination row far from the next one,
   // makes every store a partial-line write: such tiles are built in a buffer first and written out by
   // rows. Past the cache the same holds for every tile: measured on the development machine, building
-  // the tile in a buffer and streaming whole rows out beat streaming each block row from registers by 10-15%
-  // for 4- and 8-byte transposes of 64 MB.
+  // the tile in a buffer and streaming whole rows out beat streaming each block row from registers by
+  // 10-15% for 4- and 8-byte transposes of 64 MB.
   // In cache, destination rows a multiple of 2 KB apart share a few of L1's sets, and a block's 16 rows
   // written straight there evict each other: 3x slower than building the tile in a buffer (measured on
   // 1-8 MB float32/float64 transposes), while other strides are up to 1.5x faster written straight.
   const bool short_block_rows = transpose_tile_kernel().block_row_bytes(plan.element_size) < 64;
   const bool rows_share_sets = g.dst_a * es % 2048 == 0;
-  if (short_block_rows || rows_share_sets || use_streaming_stores(plan.numel * es)) {
+  if (short_block_rows || rows_share_sets || g.stream) {
     return TransposeMethod::SimdTilesBuffered;
   }
   return TransposeMethod::SimdTiles;
@@ -408,7 +405,6 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
   const int64_t grain = grain_for(g.tile.a * g.tile.b * es);
   const TransposeTileKernel& kernel = transpose_tile_kernel();
   const TransposeMethod method = choose_method(plan, g);
-  const bool stream = use_streaming_stores(plan.numel * es);
 
   switch (method) {
     case TransposeMethod::StridedTiles:
@@ -432,7 +428,7 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
       copy_deinterleaved(g, batch, es, src, dst);
       return;
     case TransposeMethod::GroupedTiles:
-      copy_grouped(g.grouped, g.groups, stream, src, dst);
+      copy_grouped(g.grouped, g.groups, g.stream, src, dst);
       return;
     case TransposeMethod::SimdTiles:
       at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
@@ -460,14 +456,10 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           const int64_t per_run = next.share(runs);
           for (int64_t a = 0; a < runs; ++a) {
             next.request(per_run);
-            if (stream) {
-              stream_copy(out + a * g.dst_a * es, buffer + a * ld * es, run_bytes);
-            } else {
-              std::memcpy(out + a * g.dst_a * es, buffer + a * ld * es, run_bytes);
-            }
+            write_run(g.stream, out + a * g.dst_a * es, buffer + a * ld * es, run_bytes);
           }
         });
-        if (stream) stream_fence();
+        if (g.stream) stream_fence();
       });
       return;
   }

@@ -42,6 +42,16 @@ inline void stream_copy(char* dst, const char* src, int64_t n) {
   std::memcpy(dst, src, n);
 }
 
+// A run written with streaming stores when `stream`, else by memcpy: the choice every kernel that
+// writes runs out of a buffer or a source row makes the same way.
+inline void write_run(bool stream, char* dst, const char* src, int64_t n) {
+  if (stream) {
+    stream_copy(dst, src, n);
+  } else {
+    std::memcpy(dst, src, n);
+  }
+}
+
 // Streaming stores are weakly ordered: a task fences before it reports its part done.
 inline void stream_fence() {
 #if defined(__SSE2__)
