@@ -18,10 +18,11 @@
 #include <torch/extension.h>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "eager_concat.h"
-#include "ops/ops.h"
+#include "ops/concat_scan.h"
 
 namespace reshapeops {
 
@@ -47,24 +48,94 @@ const at::Tensor* plain_cpu_tensor(PyObject* obj, bool grad_mode) {
   return &t;
 }
 
+// torch's argument parser rejects an element that is neither a tensor nor an object overriding torch
+// functions, with a TypeError, before anything else; the dispatcher's schema parser would raise a
+// RuntimeError, so calls that fall back to it get torch's error from here first.
+void check_elements_are_tensors(PyObject* const* items, Py_ssize_t count, Py_ssize_t first) {
+  for (Py_ssize_t i = first; i < count; ++i) {
+    if (!THPVariable_Check(items[i]) && !PyObject_HasAttrString(items[i], "__torch_function__")) {
+      throw py::type_error("expected Tensor as element " + std::to_string(i) +
+                           " in argument 0, but got " + Py_TYPE(items[i])->tp_name);
+    }
+  }
+}
+
+// The TensorImpl behind `obj` if it is a tensor (for prefetching only), else nullptr.
+const c10::TensorImpl* tensor_impl_of(PyObject* obj) {
+  return THPVariable_CheckExact(obj) ? THPVariable_Unpack(obj).unsafeGetTensorImpl() : nullptr;
+}
+
+void prefetch_object(const void* p, size_t bytes) {
+  for (size_t line = 0; line < bytes; line += 64) __builtin_prefetch(static_cast<const char*>(p) + line);
+}
+
+// Each input is reached through a chain of pointers, each link on a page of its own: Python object ->
+// TensorImpl -> its storage and autograd metadata -> for a view, its base's TensorImpl (which
+// requires_grad() reads). Followed one input at a time, every link is a miss waited for; here each
+// link is requested some inputs ahead of its use, a stage per link, so the misses of many inputs overlap.
+// Inputs between stages: for 10,000 inputs, distances of 2 to 16 took the pass from 0.5-0.9 ms to
+// 0.3-0.5 ms, best at 8.
+constexpr Py_ssize_t kPrefetchStage = 8;
+
+void prefetch_inputs(PyObject* const* items, Py_ssize_t count, Py_ssize_t i, bool grad_mode) {
+  constexpr Py_ssize_t a = kPrefetchStage;
+  if (i + 4 * a < count) prefetch_object(items[i + 4 * a], 32);
+  if (i + 3 * a < count) {
+    if (const c10::TensorImpl* impl = tensor_impl_of(items[i + 3 * a])) prefetch_object(impl, sizeof(*impl));
+  }
+  if (i + 2 * a < count) {
+    if (const c10::TensorImpl* impl = tensor_impl_of(items[i + 2 * a])) {
+      prefetch_object(impl->unsafe_storage().unsafeGetStorageImpl(), 32);
+      if (grad_mode && impl->autograd_meta() != nullptr) {
+        prefetch_object(impl->autograd_meta(), sizeof(torch::autograd::DifferentiableViewMeta));
+      }
+    }
+  }
+  if (grad_mode && i + a < count) {
+    const c10::TensorImpl* impl = tensor_impl_of(items[i + a]);
+    const auto* meta = impl ? static_cast<const torch::autograd::AutogradMeta*>(impl->autograd_meta()) : nullptr;
+    if (meta != nullptr && meta->is_view_) {
+      const auto* view = static_cast<const torch::autograd::DifferentiableViewMeta*>(meta);
+      if (view->has_bw_view()) prefetch_object(view->get_backward_view().base_.unsafeGetTensorImpl(), 64);
+    }
+  }
+}
+
 }  // namespace
 
 py::object concat_eager(bool is_stack, py::handle tensors, py::handle dim, py::handle out) {
-  if (!(PyList_Check(tensors.ptr()) || PyTuple_Check(tensors.ptr())) || !PyLong_CheckExact(dim.ptr()) ||
-      !no_dispatch_extras()) {
+  PyObject* seq = tensors.ptr();
+  if (!(PyList_Check(seq) || PyTuple_Check(seq))) return py::none();
+  PyObject** items = PySequence_Fast_ITEMS(seq);
+  const Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+  if (count == 0) return py::none();
+  if (!PyLong_CheckExact(dim.ptr()) || !no_dispatch_extras()) {
+    check_elements_are_tensors(items, count, 0);
     return py::none();
   }
-  // A tuple of the inputs keeps them alive while the GIL is released, whatever happens to the list.
-  const py::tuple inputs = py::reinterpret_steal<py::tuple>(PySequence_Tuple(tensors.ptr()));
-  const Py_ssize_t count = PyTuple_GET_SIZE(inputs.ptr());
-  if (count == 0) return py::none();
   const bool grad_mode = at::GradMode::is_enabled();
+  // A tuple keeps the inputs alive while the GIL is released, whatever happens to a list meanwhile.
+  // It is filled in the same pass that checks and scans each input (see ops/concat_scan.h).
+  const bool is_list = PyList_Check(seq);
+  const py::tuple keep = is_list ? py::reinterpret_steal<py::tuple>(PyTuple_New(count))
+                                 : py::reinterpret_borrow<py::tuple>(seq);
   at::MaterializedITensorListRef refs;
   refs.reserve(count);
+  InputScan scan(count);
   for (Py_ssize_t i = 0; i < count; ++i) {
-    const at::Tensor* t = plain_cpu_tensor(PyTuple_GET_ITEM(inputs.ptr(), i), grad_mode);
-    if (t == nullptr) return py::none();
+    prefetch_inputs(items, count, i, grad_mode);
+    PyObject* item = items[i];
+    const at::Tensor* t = plain_cpu_tensor(item, grad_mode);
+    if (t == nullptr) {
+      check_elements_are_tensors(items, count, i);
+      return py::none();
+    }
+    if (is_list) {
+      Py_INCREF(item);
+      PyTuple_SET_ITEM(keep.ptr(), i, item);
+    }
     refs.emplace_back(*t);
+    scan.add(*t);
   }
   const at::Tensor* out_tensor = nullptr;
   if (!out.is_none()) {
@@ -74,16 +145,15 @@ py::object concat_eager(bool is_stack, py::handle tensors, py::handle dim, py::h
   const int64_t d = PyLong_AsLongLong(dim.ptr());
   if (d == -1 && PyErr_Occurred()) throw py::error_already_set();
 
-  const at::ITensorListRef list(refs);
   at::Tensor result;
   {
     py::gil_scoped_release no_gil;
     if (out_tensor == nullptr) {
-      result = is_stack ? reshapeops::stack(list, d) : reshapeops::cat(list, d);
+      result = concat_scanned(is_stack, refs, scan, d);
     } else {
       // out= is written in place: the same version bump the dispatcher's ADInplaceOrView step gives.
       at::Tensor& target = const_cast<at::Tensor&>(*out_tensor);
-      is_stack ? reshapeops::stack_out(list, d, target) : reshapeops::cat_out(list, d, target);
+      concat_scanned_out(is_stack, refs, scan, d, target);
       torch::autograd::impl::bump_version(target);
     }
   }

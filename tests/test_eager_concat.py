@@ -75,3 +75,37 @@ def test_non_int_dim_gets_the_ops_error(gen):
         with pytest.raises(Exception) as theirs:
             op(xs, 0.5)
         assert type(ours.value) is type(theirs.value) and str(ours.value) == str(theirs.value)
+
+
+def test_long_lists_of_views_fall_back_only_when_a_base_needs_grad(gen):
+    # Long enough for every prefetch stage of the eager pass to run; views reach requires_grad through
+    # their base's metadata.
+    base = random_tensor((100, 7), torch.float32, gen)
+    views = list(base.unbind(0))
+    assert_bitwise_equal(reshapeops.stack(views, 1), torch.stack(views, 1))
+    graded = base.clone().requires_grad_()
+    views = list(graded.unbind(0))
+    y = reshapeops.stack(views, 1)
+    assert y.grad_fn is not None
+    y.sum().backward()
+    assert_bitwise_equal(graded.grad, torch.ones_like(base))
+
+
+@pytest.mark.parametrize("op", ["stack", "cat"])
+def test_a_non_tensor_late_in_a_long_list_gets_torch_error(op, gen):
+    xs = [random_tensor((2, 3), torch.float32, gen) for _ in range(60)]
+    xs[45] = 1.5
+    for args in ((xs,), (tuple(xs), 0.5), ([xs[0].requires_grad_()] + xs[1:],)):
+        with pytest.raises(TypeError) as ours:
+            getattr(reshapeops, op)(*args)
+        with pytest.raises(TypeError) as theirs:
+            getattr(torch, op)(*args)
+        assert str(ours.value) == str(theirs.value) == "expected Tensor as element 45 in argument 0, but got float"
+
+
+def test_inputs_stay_alive_when_only_the_call_holds_them(gen):
+    # The list is the only owner of its tensors: the eager path must keep them alive itself.
+    out = reshapeops.stack([random_tensor((64,), torch.float32, gen) for _ in range(50)])
+    assert out.shape == (50, 64)
+    expected = [random_tensor((3,), torch.int64, gen) for _ in range(40)]
+    assert_bitwise_equal(reshapeops.cat([x.clone() for x in expected]), torch.cat(expected))

@@ -32,11 +32,14 @@ namespace {
 constexpr int64_t kShortSliceBytes = 64;
 constexpr int64_t kBlockBytes = 16 * 1024;
 constexpr int64_t kMinBlockRows = 256;
-// Long slices past the cache are streamed (whole lines, no read-for-ownership) from this length on, and
-// the first kPrefetchBytes of the next slice are prefetched. Measured on stacks of 2 to 10,000 inputs
-// of 32-64 MB: streaming gained 10-45%, prefetching 1 KB another 3-25%.
+// Long slices past the cache are streamed (whole lines, no read-for-ownership) from this length on.
+// Measured on stacks of 2 to 10,000 inputs of 32-64 MB: +10-45%.
 constexpr int64_t kStreamSliceBytes = 256;
-constexpr int64_t kPrefetchBytes = 1024;
+// Slices are copied in pieces of up to kPieceBytes, each after requesting the lines kAheadBytes ahead
+// of it. Measured against requesting only the next slice's first 1 KB, on 10,000 x 3.2-6.4 KB inputs:
+// 7-18% less time in the kernel; no change on 1.6 KB inputs, 2-10% less on 2 or 100 long inputs.
+constexpr int64_t kAheadBytes = 8192;
+constexpr int64_t kPieceBytes = 2048;
 
 // Output rows of at least this many bytes (as many inputs) take gather_tiles past the cache; shorter
 // ones would be streamed in pieces of under a few lines, and blocks of whole rows do better.
@@ -140,31 +143,59 @@ void interleave_rows(const CatInputs& inputs, int64_t slice_len, int64_t row_beg
   stream_fence();
 }
 
-// Copies output bytes [begin, end), starting inside row `row` at input `j`, `offset` bytes into its slice.
-// Each input's slice is a separate stream that the hardware prefetcher has to discover anew, which for
-// thousands of slices of a few KB is most of the wait: the next slice's first lines are requested
-// while this one is copied.
+// A position in the sequence of slices a task copies: row `row`, input `j`, `offset` bytes into its slice.
+struct SlicePos {
+  int64_t row, j, offset;
+};
+
+// Moves `p` on by `bytes` along the slice sequence, calling visit(src, n) for each stretch passed.
+template <typename Visit>
+void walk_slices(const CatInputs& inputs, SlicePos& p, int64_t bytes, Visit&& visit) {
+  while (bytes > 0) {
+    const int64_t slice = inputs.row_bytes[p.j];
+    const int64_t take = std::min(slice - p.offset, bytes);
+    visit(inputs.data[p.j] + p.row * slice + p.offset, take);
+    bytes -= take;
+    p.offset += take;
+    if (p.offset == slice) {
+      p.offset = 0;
+      if (++p.j == inputs.count) {
+        p.j = 0;
+        ++p.row;
+      }
+    }
+  }
+}
+
+// Copies output bytes [begin, end), which start inside row `row` at input `j`, `offset` bytes into its
+// slice. Each input's slice is a separate stream that the hardware prefetcher has to discover anew,
+// which for thousands of slices of a few KB is much of the wait. So a second cursor walks the same
+// slices kAheadBytes ahead of the copy and requests every line it passes: the prefetches cross from
+// one input to the next as the copy will.
 void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_start,
                      int64_t out_row_bytes, int64_t begin, int64_t end, bool stream, char* out) {
-  int64_t row = begin / out_row_bytes;
+  const int64_t row = begin / out_row_bytes;
   const int64_t in_row = begin - row * out_row_bytes;
-  int64_t j = std::upper_bound(slice_start.begin(), slice_start.end(), in_row) - slice_start.begin() - 1;
-  int64_t offset = in_row - slice_start[j];
-  for (int64_t pos = begin; pos < end;) {
-    const int64_t slice = inputs.row_bytes[j];
-    const int64_t take = std::min(slice - offset, end - pos);
-    const int64_t next_j = j + 1 == inputs.count ? 0 : j + 1;
-    const char* next = inputs.data[next_j] + (row + (next_j == 0)) * inputs.row_bytes[next_j];
-    for (int64_t line = 0; line < std::min(inputs.row_bytes[next_j], kPrefetchBytes); line += 64) {
-      __builtin_prefetch(next + line);
+  const int64_t j = std::upper_bound(slice_start.begin(), slice_start.end(), in_row) - slice_start.begin() - 1;
+  SlicePos copied{row, j, in_row - slice_start[j]}, fetched = copied;
+  auto request = [](const char* src, int64_t n) {
+    const uintptr_t first = reinterpret_cast<uintptr_t>(src) & ~uintptr_t{63};
+    for (uintptr_t line = first; line < reinterpret_cast<uintptr_t>(src) + n; line += 64) {
+      __builtin_prefetch(reinterpret_cast<const void*>(line));
     }
-    write_run(stream && take >= kStreamSliceBytes, out + pos, inputs.data[j] + row * slice + offset, take);
-    pos += take;
-    offset = 0;
-    if (++j == inputs.count) {
-      j = 0;
-      ++row;
-    }
+  };
+  const int64_t total = end - begin;
+  int64_t requested = std::min(kAheadBytes, total);
+  walk_slices(inputs, fetched, requested, request);
+  for (int64_t done = 0; done < total;) {
+    const int64_t piece = std::min(kPieceBytes, total - done);
+    const int64_t request_to = std::min(done + piece + kAheadBytes, total);
+    walk_slices(inputs, fetched, request_to - requested, request);
+    requested = request_to;
+    walk_slices(inputs, copied, piece, [&](const char* src, int64_t n) {
+      write_run(stream && n >= kStreamSliceBytes, out + begin + done, src, n);
+      done += n;
+    });
   }
   if (stream) stream_fence();
 }

@@ -10,8 +10,9 @@
 
 #include <vector>
 
-#include "backend.h"
 #include "allocate.h"
+#include "backend.h"
+#include "concat_scan.h"
 #include "ops.h"
 #include "out_checks.h"
 #include "strided_copy.h"
@@ -33,46 +34,40 @@ struct ConcatLayout {
   bool new_dim;  // stack: inputs lack `dim`
 };
 
-at::ScalarType promoted_type(const Inputs& tensors) {
-  at::ScalarType type = tensors[0].get().scalar_type();
-  for (const at::Tensor& t : tensors) type = c10::promoteTypes(type, t.scalar_type());
-  return type;
+// torch.cat skips 1-D empty inputs when matching shapes (a legacy rule users rely on).
+bool skipped_by_cat(const at::Tensor& t) { return t.dim() == 1 && t.numel() == 0; }
+
+InputScan scan_inputs(const Inputs& tensors) {
+  InputScan scan(tensors.size());
+  for (const at::Tensor& t : tensors) scan.add(t);
+  return scan;
 }
 
-void check_same_device(const char* op, const Inputs& tensors) {
-  for (const at::Tensor& t : tensors) {
-    TORCH_CHECK(t.device() == tensors[0].get().device(), op,
-                "(): Expected all tensors to be on the same device, but found at least two devices, ",
-                tensors[0].get().device(), " and ", t.device(), "!");
-  }
+void raise_other_device(const char* op, const Inputs& tensors, const InputScan& scan) {
+  if (scan.other_device() < 0) return;
+  TORCH_CHECK(false, op, "(): Expected all tensors to be on the same device, but found at least two devices, ",
+              tensors[0].get().device(), " and ", tensors[scan.other_device()].get().device(), "!");
 }
 
-ConcatLayout stack_layout(const Inputs& tensors, int64_t dim) {
-  TORCH_CHECK(!tensors.empty(), "stack expects a non-empty TensorList");
+ConcatLayout stack_layout(const Inputs& tensors, const InputScan& scan, int64_t dim) {
+  TORCH_CHECK(scan.other_sizes() < 0, "stack expects each tensor to be equal size, but got ",
+              tensors[0].get().sizes(), " at entry 0 and ", tensors[scan.other_sizes()].get().sizes(),
+              " at entry ", scan.other_sizes());
+  raise_other_device("stack", tensors, scan);
   const at::IntArrayRef first = tensors[0].get().sizes();
-  for (size_t i = 1; i < tensors.size(); ++i) {
-    TORCH_CHECK(tensors[i].get().sizes() == first, "stack expects each tensor to be equal size, but got ",
-                first, " at entry 0 and ", tensors[i].get().sizes(), " at entry ", i);
-  }
-  check_same_device("stack", tensors);
   ConcatLayout layout{at::DimVector(first.begin(), first.end()),
                       c10::maybe_wrap_dim(dim, tensors[0].get().dim() + 1), true};
   layout.out_sizes.insert(layout.out_sizes.begin() + layout.dim, static_cast<int64_t>(tensors.size()));
   return layout;
 }
 
-// torch.cat skips 1-D empty inputs when matching shapes (a legacy rule users rely on).
-bool skipped_by_cat(const at::Tensor& t) { return t.dim() == 1 && t.numel() == 0; }
-
-ConcatLayout cat_layout(const Inputs& tensors, int64_t dim) {
-  // ValueError, as torch.cat raises.
-  TORCH_CHECK_VALUE(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
+ConcatLayout cat_layout(const Inputs& tensors, const InputScan& scan, int64_t dim) {
   // Like torch, name the first 0-d input wherever it is, before comparing ranks with it.
   for (size_t i = 0; i < tensors.size(); ++i) {
     TORCH_CHECK(tensors[i].get().dim() > 0, "zero-dimensional tensor (at position ", i,
                 ") cannot be concatenated");
   }
-  check_same_device("cat", tensors);
+  raise_other_device("cat", tensors, scan);
   const at::Tensor* shape_of = nullptr;
   for (const at::Tensor& t : tensors) {
     if (!skipped_by_cat(t)) {
@@ -112,28 +107,25 @@ void check_castable(const char* op, at::ScalarType from, const at::Tensor& out) 
 }
 
 // Writes the inputs into `out`, whose dtype they all share.
-void concat_into(const Inputs& tensors, const ConcatLayout& layout, const at::Tensor& out) {
+void concat_into(const Inputs& tensors, const InputScan& scan, const ConcatLayout& layout,
+                 const at::Tensor& out) {
   if (out.numel() == 0) return;
   int64_t outer = 1;
   for (int64_t k = 0; k < layout.dim; ++k) outer *= layout.out_sizes[k];
-  const int64_t element_size = out.element_size();
-  const int64_t out_row_bytes = out.numel() / outer * element_size;
-
-  bool all_contiguous = out.is_contiguous();
-  for (const at::Tensor& t : tensors) all_contiguous = all_contiguous && t.is_contiguous();
-  if (all_contiguous) {
+  if (scan.contiguous() && out.is_contiguous()) {
+    // Inputs without bytes (cat's skipped 1-D empties among them) add nothing to any row.
     std::vector<const char*> data;
     std::vector<int64_t> row_bytes;
-    data.reserve(tensors.size());
-    row_bytes.reserve(tensors.size());
-    for (const at::Tensor& t : tensors) {
-      if (!layout.new_dim && skipped_by_cat(t)) continue;
-      data.push_back(static_cast<const char*>(t.const_data_ptr()));
-      row_bytes.push_back(t.numel() / outer * element_size);
+    data.reserve(scan.data().size());
+    row_bytes.reserve(scan.data().size());
+    for (size_t j = 0; j < scan.data().size(); ++j) {
+      if (scan.nbytes()[j] == 0) continue;
+      data.push_back(scan.data()[j]);
+      row_bytes.push_back(scan.nbytes()[j] / outer);
     }
     const CatInputs inputs{static_cast<int64_t>(data.size()), data.data(), row_bytes.data()};
     backend_for(out.device())
-        .cat_contiguous(inputs, outer, out_row_bytes, static_cast<int>(element_size),
+        .cat_contiguous(inputs, outer, out.nbytes() / outer, static_cast<int>(out.element_size()),
                         static_cast<char*>(out.data_ptr()));
     return;
   }
@@ -171,33 +163,28 @@ void concat_converting(const Inputs& tensors, const ConcatLayout& layout, const 
   }
 }
 
-bool all_of_type(const Inputs& tensors, at::ScalarType type) {
-  for (const at::Tensor& t : tensors) {
-    if (t.scalar_type() != type) return false;
-  }
-  return true;
-}
-
-at::Tensor concat(const Inputs& tensors, const ConcatLayout& layout) {
-  const at::ScalarType type = promoted_type(tensors);
-  at::Tensor out = allocate_output(layout.out_sizes, tensors[0].get().options().dtype(type));
-  if (all_of_type(tensors, type)) {
-    concat_into(tensors, layout, out);
+at::Tensor concat(const Inputs& tensors, const InputScan& scan, const ConcatLayout& layout) {
+  at::Tensor out = allocate_output(layout.out_sizes, tensors[0].get().options().dtype(scan.promoted_type()));
+  if (scan.one_type()) {
+    concat_into(tensors, scan, layout, out);
   } else {
     concat_converting(tensors, layout, out);
   }
   return out;
 }
 
-at::Tensor& concat_out(const char* op, const Inputs& tensors, const ConcatLayout& layout,
-                       at::Tensor& out) {
-  const at::ScalarType type = promoted_type(tensors);
-  check_castable(op, type, out);
+at::Tensor& concat_out(const char* op, const Inputs& tensors, const InputScan& scan,
+                       const ConcatLayout& layout, at::Tensor& out) {
+  check_castable(op, scan.promoted_type(), out);
   TORCH_CHECK(out.device() == tensors[0].get().device(), op, "(): Expected out tensor to have device ",
               tensors[0].get().device(), ", but got ", out.device(), " instead");
-  prepare_out(out, layout.out_sizes, at::ITensorListRef(tensors));
-  if (all_of_type(tensors, out.scalar_type())) {
-    concat_into(tensors, layout, out);
+  if (scan.contiguous()) {
+    prepare_out_for_contiguous(out, layout.out_sizes, tensors, scan.data(), scan.nbytes());
+  } else {
+    prepare_out(out, layout.out_sizes, at::ITensorListRef(tensors));
+  }
+  if (scan.one_type() && tensors[0].get().scalar_type() == out.scalar_type()) {
+    concat_into(tensors, scan, layout, out);
   } else {
     concat_converting(tensors, layout, out);
   }
@@ -206,24 +193,39 @@ at::Tensor& concat_out(const char* op, const Inputs& tensors, const ConcatLayout
 
 }  // namespace
 
+at::Tensor concat_scanned(bool is_stack, const Inputs& tensors, const InputScan& scan, int64_t dim) {
+  return concat(tensors, scan, is_stack ? stack_layout(tensors, scan, dim) : cat_layout(tensors, scan, dim));
+}
+
+at::Tensor& concat_scanned_out(bool is_stack, const Inputs& tensors, const InputScan& scan, int64_t dim,
+                               at::Tensor& out) {
+  return concat_out(is_stack ? "stack" : "cat", tensors, scan,
+                    is_stack ? stack_layout(tensors, scan, dim) : cat_layout(tensors, scan, dim), out);
+}
+
 at::Tensor stack(const at::ITensorListRef& list, int64_t dim) {
   const Inputs tensors = list.materialize();
-  return concat(tensors, stack_layout(tensors, dim));
+  TORCH_CHECK(!tensors.empty(), "stack expects a non-empty TensorList");
+  return concat_scanned(true, tensors, scan_inputs(tensors), dim);
 }
 
 at::Tensor& stack_out(const at::ITensorListRef& list, int64_t dim, at::Tensor& out) {
   const Inputs tensors = list.materialize();
-  return concat_out("stack", tensors, stack_layout(tensors, dim), out);
+  TORCH_CHECK(!tensors.empty(), "stack expects a non-empty TensorList");
+  return concat_scanned_out(true, tensors, scan_inputs(tensors), dim, out);
 }
 
 at::Tensor cat(const at::ITensorListRef& list, int64_t dim) {
   const Inputs tensors = list.materialize();
-  return concat(tensors, cat_layout(tensors, dim));
+  // ValueError, as torch.cat raises.
+  TORCH_CHECK_VALUE(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  return concat_scanned(false, tensors, scan_inputs(tensors), dim);
 }
 
 at::Tensor& cat_out(const at::ITensorListRef& list, int64_t dim, at::Tensor& out) {
   const Inputs tensors = list.materialize();
-  return concat_out("cat", tensors, cat_layout(tensors, dim), out);
+  TORCH_CHECK_VALUE(!tensors.empty(), "torch.cat(): expected a non-empty list of Tensors");
+  return concat_scanned_out(false, tensors, scan_inputs(tensors), dim, out);
 }
 
 }  // namespace reshapeops

@@ -45,4 +45,21 @@ void prepare_out(const at::Tensor& out, at::IntArrayRef sizes, const at::ITensor
   out.resize_(sizes);
 }
 
+void prepare_out_for_contiguous(const at::Tensor& out, at::IntArrayRef sizes,
+                                const at::MaterializedITensorListRef& inputs,
+                                const std::vector<const char*>& data, const std::vector<int64_t>& nbytes) {
+  if (out.sizes() != sizes || !out.is_contiguous()) {
+    prepare_out(out, sizes, at::ITensorListRef(inputs));
+    return;
+  }
+  // Contiguous bytes that miss out's bytes cannot overlap them; only an input whose bytes may is
+  // handed to torch's check, which words the error.
+  const char* out_begin = static_cast<const char*>(out.const_data_ptr());
+  const char* out_end = out_begin + out.nbytes();
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    if (data[k] < out_end && out_begin < data[k] + nbytes[k]) at::assert_no_overlap(out, inputs[k]);
+  }
+  at::assert_no_internal_overlap(out);
+}
+
 }  // namespace reshapeops
