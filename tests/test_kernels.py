@@ -74,8 +74,9 @@ def test_cat_stack_at_scale(dtype, gen, threads):
 
 @pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
 def test_stack_many_inputs_past_the_cache(dtype, gen, threads):
-    # Outputs over 16 MB take the streaming paths: the last-dim stack of many inputs is tiled like a
-    # transpose (ragged in both inputs and rows), the first-dim stack streams whole slices.
+    # Outputs of 17 MB are past the streaming threshold (3/8 of a 32 MB last-level cache) and take the
+    # streaming paths: the last-dim stack of many inputs is tiled like a transpose (ragged in both inputs
+    # and rows), the first-dim stack streams whole slices.
     width = torch.empty((), dtype=dtype).element_size()
     many = [random_tensor((17_000_000 // (300 * width) + 7,), dtype, gen) for _ in range(300)]
     assert_bitwise_equal(reshapeops.stack(many, -1), torch.stack(many, -1))

@@ -31,8 +31,11 @@ int64_t last_level_cache_bytes() {
 }  // namespace
 
 bool use_streaming_stores(int64_t output_bytes) {
-  // Input and output share the cache; past half of it, the output would evict what is read next.
-  static const int64_t threshold = last_level_cache_bytes() / 2;
+  // Input and output share the cache; once the two together pass three quarters of it, the output
+  // would evict what is read next. Measured with a 32 MB cache: at 12-16 MB outputs streaming gained
+  // 5-40% (1-byte stacks of 16,000,000 bytes: 38% -> 54% of copy), at 8.5-10 MB it lost up to 25% on
+  // plain slice copies.
+  static const int64_t threshold = last_level_cache_bytes() / 8 * 3;
   return output_bytes >= threshold;
 }
 
