@@ -51,11 +51,13 @@ const at::Tensor* plain_cpu_tensor(PyObject* obj, bool grad_mode) {
 // torch's argument parser rejects an element that is neither a tensor nor an object overriding torch
 // functions, with a TypeError, before anything else; the dispatcher's schema parser would raise a
 // RuntimeError, so calls that fall back to it get torch's error from here first.
-void check_elements_are_tensors(PyObject* const* items, Py_ssize_t count, Py_ssize_t first) {
-  for (Py_ssize_t i = first; i < count; ++i) {
-    if (!THPVariable_Check(items[i]) && !PyObject_HasAttrString(items[i], "__torch_function__")) {
+void check_elements_are_tensors(PyObject* seq, Py_ssize_t first) {
+  // The attribute lookup can run Python code that changes a list: size and items are read afresh.
+  for (Py_ssize_t i = first; i < PySequence_Fast_GET_SIZE(seq); ++i) {
+    const py::object item = py::reinterpret_borrow<py::object>(PySequence_Fast_GET_ITEM(seq, i));
+    if (!THPVariable_Check(item.ptr()) && !PyObject_HasAttrString(item.ptr(), "__torch_function__")) {
       throw py::type_error("expected Tensor as element " + std::to_string(i) +
-                           " in argument 0, but got " + Py_TYPE(items[i])->tp_name);
+                           " in argument 0, but got " + Py_TYPE(item.ptr())->tp_name);
     }
   }
 }
@@ -110,7 +112,7 @@ py::object concat_eager(bool is_stack, py::handle tensors, py::handle dim, py::h
   const Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
   if (count == 0) return py::none();
   if (!PyLong_CheckExact(dim.ptr()) || !no_dispatch_extras()) {
-    check_elements_are_tensors(items, count, 0);
+    check_elements_are_tensors(seq, 0);
     return py::none();
   }
   const bool grad_mode = at::GradMode::is_enabled();
@@ -127,7 +129,7 @@ py::object concat_eager(bool is_stack, py::handle tensors, py::handle dim, py::h
     PyObject* item = items[i];
     const at::Tensor* t = plain_cpu_tensor(item, grad_mode);
     if (t == nullptr) {
-      check_elements_are_tensors(items, count, i);
+      check_elements_are_tensors(seq, i);
       return py::none();
     }
     if (is_list) {
