@@ -108,7 +108,7 @@ void prefetch_inputs(PyObject* const* items, Py_ssize_t count, Py_ssize_t i, boo
 py::object concat_eager(bool is_stack, py::handle tensors, py::handle dim, py::handle out) {
   PyObject* seq = tensors.ptr();
   if (!(PyList_Check(seq) || PyTuple_Check(seq))) return py::none();
-  PyObject** items = PySequence_Fast_ITEMS(seq);
+  PyObject* const* items = PySequence_Fast_ITEMS(seq);
   const Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
   if (count == 0) return py::none();
   if (!PyLong_CheckExact(dim.ptr()) || !no_dispatch_extras()) {
@@ -117,28 +117,31 @@ py::object concat_eager(bool is_stack, py::handle tensors, py::handle dim, py::h
   }
   const bool grad_mode = at::GradMode::is_enabled();
   // A tuple keeps the inputs alive while the GIL is released, whatever happens to a list meanwhile.
-  // It is filled in the same pass that checks and scans each input (see ops/concat_scan.h).
+  // Filled before the scan: reference counts are only ever changed by the thread holding the GIL.
   const bool is_list = PyList_Check(seq);
   const py::tuple keep = is_list ? py::reinterpret_steal<py::tuple>(PyTuple_New(count))
                                  : py::reinterpret_borrow<py::tuple>(seq);
+  if (is_list) {
+    for (Py_ssize_t i = 0; i < count; ++i) {
+      Py_INCREF(items[i]);
+      PyTuple_SET_ITEM(keep.ptr(), i, items[i]);
+    }
+  }
+  // The scan reads the inputs' objects, also from other threads: nothing can change them while this
+  // thread holds the GIL and waits for the scan.
+  PyObject* const* inputs = &PyTuple_GET_ITEM(keep.ptr(), 0);
+  std::vector<const at::Tensor*> tensors_seen(count);
+  const InputScan scan(
+      count,
+      [&](int64_t i) { return tensors_seen[i] = plain_cpu_tensor(inputs[i], grad_mode); },
+      [&](int64_t i) { prefetch_inputs(inputs, count, i, grad_mode); });
+  if (scan.rejected() >= 0) {
+    check_elements_are_tensors(seq, scan.rejected());
+    return py::none();
+  }
   at::MaterializedITensorListRef refs;
   refs.reserve(count);
-  InputScan scan(count);
-  for (Py_ssize_t i = 0; i < count; ++i) {
-    prefetch_inputs(items, count, i, grad_mode);
-    PyObject* item = items[i];
-    const at::Tensor* t = plain_cpu_tensor(item, grad_mode);
-    if (t == nullptr) {
-      check_elements_are_tensors(seq, i);
-      return py::none();
-    }
-    if (is_list) {
-      Py_INCREF(item);
-      PyTuple_SET_ITEM(keep.ptr(), i, item);
-    }
-    refs.emplace_back(*t);
-    scan.add(*t);
-  }
+  for (const at::Tensor* t : tensors_seen) refs.emplace_back(*t);
   const at::Tensor* out_tensor = nullptr;
   if (!out.is_none()) {
     out_tensor = plain_cpu_tensor(out.ptr(), grad_mode);

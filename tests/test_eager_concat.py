@@ -109,3 +109,41 @@ def test_inputs_stay_alive_when_only_the_call_holds_them(gen):
     assert out.shape == (50, 64)
     expected = [random_tensor((3,), torch.int64, gen) for _ in range(40)]
     assert_bitwise_equal(reshapeops.cat([x.clone() for x in expected]), torch.cat(expected))
+
+
+@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"])
+def threads(request):
+    before = torch.get_num_threads()
+    torch.set_num_threads(request.param)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("op", ["stack", "cat"])
+def test_long_lists_scanned_in_parallel_runs(op, gen, threads):
+    # 5,000 inputs are scanned by several threads in runs of 1,024; what a later run finds must win
+    # or lose exactly as in one pass: promotion, the first mismatch, the first input needing autograd.
+    fn, ref = getattr(reshapeops, op), getattr(torch, op)
+    xs = [random_tensor((3,), torch.int16, gen) for _ in range(5000)]
+    xs[3001] = xs[3001].to(torch.float64)
+    xs[4500] = xs[4500].to(torch.int32)
+    assert_bitwise_equal(fn(xs, 0), ref(xs, 0))
+    assert_bitwise_equal(getattr(OPS, op).default(xs, 0), ref(xs, 0))  # the dispatcher's path scans alike
+    out = torch.empty_like(ref(xs, 0))
+    assert_bitwise_equal(fn(xs, 0, out=out), ref(xs, 0))
+    shaped = list(xs)
+    shaped[2500], shaped[4000] = random_tensor((3, 1), torch.int16, gen), random_tensor((5,), torch.int16, gen)
+    with pytest.raises(RuntimeError) as ours:
+        fn(shaped, 0)
+    with pytest.raises(RuntimeError) as theirs:
+        ref(shaped, 0)
+    assert str(ours.value) == str(theirs.value)
+    assert ("at entry 2500" if op == "stack" else "got 1 and 2") in str(ours.value)
+    graded = list(xs)
+    graded[3500] = graded[3500].to(torch.float32).requires_grad_()
+    y = fn(graded, 0)
+    assert y.grad_fn is not None
+    assert_bitwise_equal(y.detach(), ref(graded, 0).detach())
+    graded[4200] = "x"
+    with pytest.raises(TypeError, match="expected Tensor as element 4200 in argument 0, but got str"):
+        fn(graded, 0)

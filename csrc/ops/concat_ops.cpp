@@ -38,9 +38,8 @@ struct ConcatLayout {
 bool skipped_by_cat(const at::Tensor& t) { return t.dim() == 1 && t.numel() == 0; }
 
 InputScan scan_inputs(const Inputs& tensors) {
-  InputScan scan(tensors.size());
-  for (const at::Tensor& t : tensors) scan.add(t);
-  return scan;
+  return InputScan(
+      static_cast<int64_t>(tensors.size()), [&](int64_t i) { return &tensors[i].get(); }, [](int64_t) {});
 }
 
 void raise_other_device(const char* op, const Inputs& tensors, const InputScan& scan) {
