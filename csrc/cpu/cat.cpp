@@ -148,13 +148,14 @@ struct SlicePos {
   int64_t row, j, offset;
 };
 
-// Moves `p` on by `bytes` along the slice sequence, calling visit(src, n) for each stretch passed.
+// Moves `p` on by `bytes` along the slice sequence, calling visit(src, n, slice) for each stretch
+// passed (`slice`: the length of the slice it lies in).
 template <typename Visit>
 void walk_slices(const CatInputs& inputs, SlicePos& p, int64_t bytes, Visit&& visit) {
   while (bytes > 0) {
     const int64_t slice = inputs.row_bytes[p.j];
     const int64_t take = std::min(slice - p.offset, bytes);
-    visit(inputs.data[p.j] + p.row * slice + p.offset, take);
+    visit(inputs.data[p.j] + p.row * slice + p.offset, take, slice);
     bytes -= take;
     p.offset += take;
     if (p.offset == slice) {
@@ -178,7 +179,7 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
   const int64_t in_row = begin - row * out_row_bytes;
   const int64_t j = std::upper_bound(slice_start.begin(), slice_start.end(), in_row) - slice_start.begin() - 1;
   SlicePos copied{row, j, in_row - slice_start[j]}, fetched = copied;
-  auto request = [](const char* src, int64_t n) {
+  auto request = [](const char* src, int64_t n, int64_t) {
     const uintptr_t first = reinterpret_cast<uintptr_t>(src) & ~uintptr_t{63};
     for (uintptr_t line = first; line < reinterpret_cast<uintptr_t>(src) + n; line += 64) {
       __builtin_prefetch(reinterpret_cast<const void*>(line));
@@ -192,8 +193,8 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
     const int64_t request_to = std::min(done + piece + kAheadBytes, total);
     walk_slices(inputs, fetched, request_to - requested, request);
     requested = request_to;
-    walk_slices(inputs, copied, piece, [&](const char* src, int64_t n) {
-      write_run(stream && n >= kStreamSliceBytes, out + begin + done, src, n);
+    walk_slices(inputs, copied, piece, [&](const char* src, int64_t n, int64_t slice) {
+      write_run(stream && slice >= kStreamSliceBytes, out + begin + done, src, n);
       done += n;
     });
   }
