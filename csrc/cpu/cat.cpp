@@ -89,7 +89,10 @@ void fill_block(const CatInputs& inputs, int64_t slice_len, int64_t r0, int64_t 
 // pieces of 64 inputs with ordinary stores.
 void gather_tiles(const CatInputs& inputs, int element_size, int64_t row_begin, int64_t row_end,
                   char* out) {
-  constexpr int64_t kRunBytes = 512, kTileRows = 256;
+  // Tiles of 128 KB: runs of 1 KB by 128 rows. Against runs of 512 B by 256 rows, in
+  // four interleaved runs: 1,000 x [128, 128] uint8 +7 to +22 points of copy, 100 x [160000] float32
+  // +3 to +29, float16 cases -5 to +18.
+  constexpr int64_t kRunBytes = 1024, kTileRows = 128;
   alignas(64) static thread_local char buffer[kTileRows * (kRunBytes + 64)];
   const int64_t es = element_size, count = inputs.count;
   const int64_t tile_b = kRunBytes / es;
