@@ -81,3 +81,6 @@ def test_stack_many_inputs_past_the_cache(dtype, gen, threads):
     many = [random_tensor((17_000_000 // (300 * width) + 7,), dtype, gen) for _ in range(300)]
     assert_bitwise_equal(reshapeops.stack(many, -1), torch.stack(many, -1))
     assert_bitwise_equal(reshapeops.stack(many, 0), torch.stack(many, 0))
+    # More inputs than one tile holds at any element size (tiles take 1,024 bytes of each row).
+    wide = [random_tensor((17_000_000 // (1500 * width) + 3,), dtype, gen) for _ in range(1500)]
+    assert_bitwise_equal(reshapeops.stack(wide, -1), torch.stack(wide, -1))
