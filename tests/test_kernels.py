@@ -73,6 +73,18 @@ def test_cat_stack_at_scale(dtype, gen, threads):
 
 
 @pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
+def test_last_dim_stacks_of_every_zip_count(dtype, gen):
+    # Counts the compiler does not vectorize are zipped padded to 8 or 16 rows in rounds of 256;
+    # 785 elements end in a ragged round, and the stacked views start at odd offsets.
+    for count in range(2, 17):
+        xs = [random_tensor((785,), dtype, gen) for _ in range(count)]
+        assert_bitwise_equal(reshapeops.stack(xs, -1), torch.stack(xs, -1), f"count={count}")
+        base = random_tensor((count, 787), dtype, gen)
+        views = [row[1:786] for row in base.unbind(0)]
+        assert_bitwise_equal(reshapeops.stack(views, -1), torch.stack(views, -1), f"count={count}")
+
+
+@pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
 def test_stack_many_inputs_past_the_cache(dtype, gen, threads):
     # Outputs of 17 MB are past the streaming threshold (3/8 of a 32 MB last-level cache) and take the
     # streaming paths: the last-dim stack of many inputs is tiled like a transpose (ragged in both inputs

@@ -22,6 +22,52 @@ void interleave_of(const char* const* rows, int64_t n, char* dst_bytes) {
   }
 }
 
+template <typename T> struct TwiceAsWide;
+template <> struct TwiceAsWide<uint8_t> { using type = uint16_t; };
+template <> struct TwiceAsWide<uint16_t> { using type = uint32_t; };
+template <> struct TwiceAsWide<uint32_t> { using type = uint64_t; };
+
+// Rows of Cp elements, the first C of them wanted, to rows of C: each row is one fixed-size move of
+// the power of two at or above its length (at most the padded row, under twice the row), which the
+// next row's move then overwrites past the row's end; the last row is moved exactly.
+template <int C, int Cp, typename T>
+void drop_padding(const T* padded, int64_t m, char* out) {
+  constexpr size_t kRow = C * sizeof(T);
+  constexpr size_t kMove = kRow <= 8 ? 8 : kRow <= 16 ? 16 : kRow <= 32 ? 32 : 64;
+  static_assert(kMove <= Cp * sizeof(T), "a move must stay inside its padded row");
+  for (int64_t r = 0; r + 1 < m; ++r) std::memcpy(out + r * kRow, padded + r * Cp, kMove);
+  if (m > 0) std::memcpy(out + (m - 1) * kRow, padded + (m - 1) * Cp, kRow);
+}
+
+// Zips of 5-7 or 9-15 rows, which the compiler leaves scalar (1-byte elements: 10-16 GB/s in L1,
+// against 70-80 GB/s for 4 or 8 rows): the rows are padded, by repeating the last, to 8 or 16, zipped
+// by kernels the compiler does vectorize (16 rows as 8 pairs of rows zipped into elements twice as
+// wide, then 8 of those), and the padding dropped as the rows are moved out.
+template <int C, typename T>
+void interleave_padded(const char* const* rows, int64_t n, char* dst) {
+  constexpr int Cp = C <= 8 ? 8 : 16;
+  constexpr int64_t kChunk = 256;  // rows per round: the buffers stay in L1
+  alignas(64) T padded[kChunk * Cp];
+  for (int64_t i0 = 0; i0 < n; i0 += kChunk) {
+    const int64_t m = std::min(kChunk, n - i0);
+    const char* in[Cp];
+    for (int c = 0; c < Cp; ++c) in[c] = rows[std::min(c, C - 1)] + i0 * int64_t(sizeof(T));
+    if constexpr (Cp == 8) {
+      interleave_of<8, T>(in, m, reinterpret_cast<char*>(padded));
+    } else {
+      using Pair = typename TwiceAsWide<T>::type;
+      alignas(64) Pair pairs[8][kChunk];
+      const char* wide[8];
+      for (int p = 0; p < 8; ++p) {
+        interleave_of<2, T>(in + 2 * p, m, reinterpret_cast<char*>(pairs[p]));
+        wide[p] = reinterpret_cast<const char*>(pairs[p]);
+      }
+      interleave_of<8, Pair>(wide, m, reinterpret_cast<char*>(padded));
+    }
+    drop_padding<C, Cp, T>(padded, m, dst + i0 * C * int64_t(sizeof(T)));
+  }
+}
+
 // rows[c][i] = src[i * C + c]
 template <int C, typename T>
 void deinterleave_of(const char* src_bytes, int64_t n, char* const* rows) {
@@ -87,13 +133,25 @@ inline void copy_row_run(const char* s, int64_t s_step, char* d, int64_t d_step,
   }
 }
 
+// Zips padded where that measured faster in L1 (one thread, AVX-512): 5-7 rows of 1-4 byte elements
+// 1.1-2.2x, 9-15 rows of 1-byte elements 1.7-2.9x and of 2-byte ones 1.2-1.6x. For 9-15 rows of
+// 4-byte elements the 8-byte pairs lost 5-30%, and 8-byte elements zip at 75-90 GB/s as they are.
+template <int C, typename T>
+void interleave_rows_of(const char* const* rows, int64_t n, char* dst) {
+  if constexpr ((C >= 5 && C <= 7 && sizeof(T) <= 4) || (C >= 9 && sizeof(T) <= 2)) {
+    interleave_padded<C, T>(rows, n, dst);
+  } else {
+    interleave_of<C, T>(rows, n, dst);
+  }
+}
+
 template <int C>
 bool zip_for_count(bool inverse, int element_size, const char* const* rows_in, char* const* rows_out,
                    const char* src, int64_t n, char* dst) {
   switch (element_size) {
-    case 1: inverse ? deinterleave_of<C, uint8_t>(src, n, rows_out) : interleave_of<C, uint8_t>(rows_in, n, dst); return true;
-    case 2: inverse ? deinterleave_of<C, uint16_t>(src, n, rows_out) : interleave_of<C, uint16_t>(rows_in, n, dst); return true;
-    case 4: inverse ? deinterleave_of<C, uint32_t>(src, n, rows_out) : interleave_of<C, uint32_t>(rows_in, n, dst); return true;
+    case 1: inverse ? deinterleave_of<C, uint8_t>(src, n, rows_out) : interleave_rows_of<C, uint8_t>(rows_in, n, dst); return true;
+    case 2: inverse ? deinterleave_of<C, uint16_t>(src, n, rows_out) : interleave_rows_of<C, uint16_t>(rows_in, n, dst); return true;
+    case 4: inverse ? deinterleave_of<C, uint32_t>(src, n, rows_out) : interleave_rows_of<C, uint32_t>(rows_in, n, dst); return true;
     case 8: inverse ? deinterleave_of<C, uint64_t>(src, n, rows_out) : interleave_of<C, uint64_t>(rows_in, n, dst); return true;
     default: return false;
   }
