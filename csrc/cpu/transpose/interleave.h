@@ -27,15 +27,37 @@ template <> struct TwiceAsWide<uint8_t> { using type = uint16_t; };
 template <> struct TwiceAsWide<uint16_t> { using type = uint32_t; };
 template <> struct TwiceAsWide<uint32_t> { using type = uint64_t; };
 
-// Rows of Cp elements, the first C of them wanted, to rows of C: each row is one fixed-size move of
-// the power of two at or above its length (at most the padded row, under twice the row), which the
-// next row's move then overwrites past the row's end; the last row is moved exactly.
+// Lane m of the result is lane (m / C) * Cp + m % C of x: the first C of every Cp lanes, packed,
+// for the sizeof...(M) / Cp whole padded rows one vector holds.
+template <int C, int Cp, typename V, size_t... M>
+inline V pack_rows(V x, std::index_sequence<M...>) {
+  constexpr int kRows = int(sizeof...(M)) / Cp;
+  return __builtin_shufflevector(x, x, (int(M) < kRows * C ? int(M) / C * Cp + int(M) % C : 0)...);
+}
+
+// Rows of Cp elements, the first C of them wanted, to rows of C. Where a vector holds two or more
+// padded rows, one shuffle packs them and one store writes them (its tail overwritten by the next
+// store); that beat a move per row 1.5-3x for 1- and 2-byte elements. The rest: one fixed-size move
+// per row, of the power of two at or above its length (under twice the row, inside the padded row),
+// which the next row's move overwrites past the row's end; the last row is moved exactly.
 template <int C, int Cp, typename T>
 void drop_padding(const T* padded, int64_t m, char* out) {
-  constexpr size_t kRow = C * sizeof(T);
+  constexpr int64_t kRow = C * sizeof(T);
+  int64_t r = 0;
+  constexpr int kLanes = RESHAPEOPS_VECTOR_BYTES / sizeof(T);
+  constexpr int kRowsPerVector = kLanes / Cp;
+  if constexpr (kRowsPerVector >= 2) {
+    using V = typename LaneVector<T, kLanes>::type;
+    for (; r + kRowsPerVector <= m && r * kRow + int64_t(sizeof(V)) <= m * kRow; r += kRowsPerVector) {
+      V rows;
+      std::memcpy(&rows, padded + r * Cp, sizeof(V));
+      const V packed = pack_rows<C, Cp>(rows, std::make_index_sequence<kLanes>{});
+      std::memcpy(out + r * kRow, &packed, sizeof(V));
+    }
+  }
   constexpr size_t kMove = kRow <= 8 ? 8 : kRow <= 16 ? 16 : kRow <= 32 ? 32 : 64;
   static_assert(kMove <= Cp * sizeof(T), "a move must stay inside its padded row");
-  for (int64_t r = 0; r + 1 < m; ++r) std::memcpy(out + r * kRow, padded + r * Cp, kMove);
+  for (; r + 1 < m; ++r) std::memcpy(out + r * kRow, padded + r * Cp, kMove);
   if (m > 0) std::memcpy(out + (m - 1) * kRow, padded + (m - 1) * Cp, kRow);
 }
 
