@@ -63,7 +63,7 @@ def run_case(case, dtype, args, clock, generator):
         rows.append({
             "op": case.op, "case": case.name, "dtype": str(dtype).replace("torch.", ""),
             "element_size": torch.empty((), dtype=dtype).element_size(), "mode": mode,
-            "mb": setup.nbytes / 2**20, "kernel": setup.kernel,
+            "mb": setup.nbytes / 1e6, "kernel": setup.kernel,
             "copy_gbs": copy_gbs, "torch_gbs": torch_gbs,
             "numpy_gbs": _gbs(setup.nbytes, t[f"numpy {mode}"]) if f"numpy {mode}" in t else None,
             "ours_gbs": ours_gbs, "pct_of_copy": 100 * ours_gbs / copy_gbs, "x_torch": ours_gbs / torch_gbs,
