@@ -190,16 +190,19 @@ at::Tensor& concat_out(const char* op, const Inputs& tensors, const InputScan& s
   return out;
 }
 
+ConcatLayout layout_of(bool is_stack, const Inputs& tensors, const InputScan& scan, int64_t dim) {
+  return is_stack ? stack_layout(tensors, scan, dim) : cat_layout(tensors, scan, dim);
+}
+
 }  // namespace
 
 at::Tensor concat_scanned(bool is_stack, const Inputs& tensors, const InputScan& scan, int64_t dim) {
-  return concat(tensors, scan, is_stack ? stack_layout(tensors, scan, dim) : cat_layout(tensors, scan, dim));
+  return concat(tensors, scan, layout_of(is_stack, tensors, scan, dim));
 }
 
 at::Tensor& concat_scanned_out(bool is_stack, const Inputs& tensors, const InputScan& scan, int64_t dim,
                                at::Tensor& out) {
-  return concat_out(is_stack ? "stack" : "cat", tensors, scan,
-                    is_stack ? stack_layout(tensors, scan, dim) : cat_layout(tensors, scan, dim), out);
+  return concat_out(is_stack ? "stack" : "cat", tensors, scan, layout_of(is_stack, tensors, scan, dim), out);
 }
 
 at::Tensor stack(const at::ITensorListRef& list, int64_t dim) {

@@ -25,7 +25,6 @@ void interleave_of(const char* const* rows, int64_t n, char* dst_bytes) {
 template <typename T> struct TwiceAsWide;
 template <> struct TwiceAsWide<uint8_t> { using type = uint16_t; };
 template <> struct TwiceAsWide<uint16_t> { using type = uint32_t; };
-template <> struct TwiceAsWide<uint32_t> { using type = uint64_t; };
 
 // Lane m of the result is lane (m / C) * Cp + m % C of x: the first C of every Cp lanes, packed,
 // for the sizeof...(M) / Cp whole padded rows one vector holds.
