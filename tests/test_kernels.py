@@ -88,14 +88,28 @@ def test_last_dim_stacks_of_every_zip_count(dtype, gen):
 def test_stack_many_inputs_past_the_cache(dtype, gen, threads):
     # Outputs of 17 MB are past the streaming threshold (3/8 of a 32 MB last-level cache) and take the
     # streaming paths: the last-dim stack of many inputs is tiled like a transpose (ragged in both inputs
-    # and rows), the first-dim stack streams whole slices.
+    # and rows), the first-dim stack of short inputs streams whole slices.
     width = torch.empty((), dtype=dtype).element_size()
     many = [random_tensor((17_000_000 // (300 * width) + 7,), dtype, gen) for _ in range(300)]
     assert_bitwise_equal(reshapeops.stack(many, -1), torch.stack(many, -1))
-    assert_bitwise_equal(reshapeops.stack(many, 0), torch.stack(many, 0))
+    short = [random_tensor((17_000_000 // (3000 * width) + 5,), dtype, gen) for _ in range(3000)]
+    assert_bitwise_equal(reshapeops.stack(short, 0), torch.stack(short, 0))
     # More inputs than one tile holds at any element size (tiles take 1,024 bytes of each row).
     wide = [random_tensor((17_000_000 // (1500 * width) + 3,), dtype, gen) for _ in range(1500)]
     assert_bitwise_equal(reshapeops.stack(wide, -1), torch.stack(wide, -1))
+
+
+@pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
+def test_stacks_written_in_order_past_the_cache(dtype, gen):
+    # Outputs written front to back stream from 3/4 of a 32 MB last-level cache: outputs of 26 MB
+    # take the streamed paths (zipped blocks built in a buffer, long slices), ragged at the ends.
+    width = torch.empty((), dtype=dtype).element_size()
+    n = 26_000_000 // (3 * width)
+    zipped = [random_tensor((n // 701 + 1, 701), dtype, gen)[1:, :700] for _ in range(3)]
+    assert_bitwise_equal(reshapeops.stack(zipped, -1), torch.stack(zipped, -1))
+    slices = [random_tensor((n // 1001, 1001), dtype, gen) for _ in range(3)]
+    assert_bitwise_equal(reshapeops.stack(slices, 0), torch.stack(slices, 0))
+    assert_bitwise_equal(reshapeops.cat(slices, -1), torch.cat(slices, -1))
 
 
 @pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)

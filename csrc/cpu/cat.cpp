@@ -10,7 +10,8 @@
 //     written stays in cache until it is complete.
 // For outputs larger than the cache the interleaved blocks are built in an L1 buffer and streamed out
 // whole (stream_store.h), long slices are streamed too, and single elements from many inputs into long
-// output rows are tiled like a transpose (gather_tiles).
+// output rows are tiled like a transpose (gather_tiles). Blocks and slices are written in order, and
+// start streaming at a larger output than the tiles' scattered runs do.
 // Bytes moved: 2 * output bytes.
 #include <ATen/Parallel.h>
 
@@ -40,6 +41,11 @@ constexpr int64_t kStreamSliceBytes = 256;
 // 7-18% less time in the kernel; no change on 1.6 KB inputs, 2-10% less on 2 or 100 long inputs.
 constexpr int64_t kAheadBytes = 8192;
 constexpr int64_t kPieceBytes = 2048;
+// Inputs shorter than the look-ahead (kAheadBytes) are read as many short streams, whose misses are
+// what a copy of them waits on; their output streams from the lower threshold, so its writes take no
+// read-for-ownership that would compete with those misses. Measured on 16 MB uint8 stacks: streaming
+// 10,000 inputs of 1.6 KB ran 20% faster, 1,000 of 16 KB 15% slower.
+constexpr int64_t kShortInputBytes = kAheadBytes;
 
 // Output rows of at least this many bytes (as many inputs) take gather_tiles past the cache; shorter
 // ones would be streamed in pieces of under a few lines, and blocks of whole rows do better.
@@ -120,18 +126,19 @@ void gather_tiles(const CatInputs& inputs, int element_size, int64_t row_begin, 
 }
 
 // Slices of `slice_len` elements from each input, interleaved, in blocks of rows that stay in L1
-// while every input pours into them.
+// while every input pours into them. `stream_tiles` and `stream_blocks`: whether output written as
+// tiles (scattered runs) or as blocks (in order) bypasses the cache.
 template <typename T>
 void interleave_rows(const CatInputs& inputs, int64_t slice_len, int64_t row_begin, int64_t row_end,
-                     bool stream, char* out) {
+                     bool stream_tiles, bool stream_blocks, char* out) {
   const int64_t row_bytes = slice_len * inputs.count * int64_t(sizeof(T));
-  if (stream && slice_len == 1 && sizeof(T) <= 8 && inputs.count > kMaxZipCount &&
+  if (stream_tiles && slice_len == 1 && sizeof(T) <= 8 && inputs.count > kMaxZipCount &&
       row_bytes >= kMinGatherRowBytes) {
     gather_tiles(inputs, sizeof(T), row_begin, row_end, out);
     return;
   }
   const int64_t rows = std::max<int64_t>(kMinBlockRows, kBlockBytes / row_bytes);
-  if (!stream || rows * row_bytes > kBlockBytes) {
+  if (!stream_blocks || rows * row_bytes > kBlockBytes) {
     for (int64_t r0 = row_begin; r0 < row_end; r0 += rows) {
       fill_block<T>(inputs, slice_len, r0, std::min(row_end, r0 + rows), row_bytes, out + r0 * row_bytes);
     }
@@ -209,7 +216,9 @@ void copy_byte_range(const CatInputs& inputs, const std::vector<int64_t>& slice_
 void cat_contiguous(const CatInputs& inputs, int64_t outer, int64_t out_row_bytes,
                     int element_size, char* out) {
   if (outer == 0 || out_row_bytes == 0) return;
-  const bool stream = use_streaming_stores(outer * out_row_bytes);
+  const int64_t out_bytes = outer * out_row_bytes;
+  const bool stream_scattered = use_streaming_stores(out_bytes);
+  const bool stream_in_order = use_streaming_stores_in_order(out_bytes);
   const int64_t first = inputs.row_bytes[0];
   const bool equal_short_slices =
       first <= kShortSliceBytes &&
@@ -220,7 +229,7 @@ void cat_contiguous(const CatInputs& inputs, int64_t outer, int64_t out_row_byte
     with_element_type(element_size, [&](auto tag) {
       using T = decltype(tag);
       at::parallel_for(0, outer, grain_for(out_row_bytes), [&](int64_t begin, int64_t end) {
-        interleave_rows<T>(inputs, slice_len, begin, end, stream, out);
+        interleave_rows<T>(inputs, slice_len, begin, end, stream_scattered, stream_in_order, out);
       });
     });
     return;
@@ -231,7 +240,8 @@ void cat_contiguous(const CatInputs& inputs, int64_t outer, int64_t out_row_byte
     slice_start[j] = start;
     start += inputs.row_bytes[j];
   }
-  at::parallel_for(0, outer * out_row_bytes, kBytesPerTask, [&](int64_t begin, int64_t end) {
+  const bool stream = out_bytes / inputs.count < kShortInputBytes ? stream_scattered : stream_in_order;
+  at::parallel_for(0, out_bytes, kBytesPerTask, [&](int64_t begin, int64_t end) {
     copy_byte_range(inputs, slice_start, out_row_bytes, begin, end, stream, out);
   });
 }
