@@ -25,6 +25,10 @@ bool huge_pages_wanted() {
 }
 
 // Advises huge pages for the whole 2 MB pages inside [data, data + bytes); the ragged ends stay small.
+// One fault then maps 2 MB instead of 4 KB: a fresh 64 MB output's first touch drops from ~20 ms to ~6.
+// Under a hypervisor that takes back free guest memory (virtio-balloon free page reporting, which
+// reports free blocks of 2 MB and up) a huge page's first touch can also fault in the host, and cost
+// several times more; small pages come from blocks that are not reported.
 void advise_huge_pages(void* data, int64_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   if (bytes < 2 * kHugePage || !huge_pages_wanted()) return;
