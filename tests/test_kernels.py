@@ -105,7 +105,7 @@ def test_stacks_written_in_order_past_the_cache(dtype, gen):
     # take the streamed paths (zipped blocks built in a buffer, long slices), ragged at the ends.
     width = torch.empty((), dtype=dtype).element_size()
     n = 26_000_000 // (3 * width)
-    zipped = [random_tensor((n // 701 + 1, 701), dtype, gen)[1:, :700] for _ in range(3)]
+    zipped = [random_tensor((n + 3,), dtype, gen) for _ in range(3)]
     assert_bitwise_equal(reshapeops.stack(zipped, -1), torch.stack(zipped, -1))
     slices = [random_tensor((n // 1001, 1001), dtype, gen) for _ in range(3)]
     assert_bitwise_equal(reshapeops.stack(slices, 0), torch.stack(slices, 0))
