@@ -113,13 +113,13 @@ void gather_tiles(const CatInputs& inputs, int element_size, int64_t row_begin, 
       const bool same_rows = j0 + cb < count;
       const int64_t next_j = same_rows ? j0 + cb : 0, next_r = same_rows ? r0 : r0 + ra;
       const int64_t next_rows = next_r < row_end ? std::min(kTileRows, row_end - next_r) : 0;
-      NextTilePrefetch next([&](int64_t b) { return inputs.data[next_j + b] + next_r * es; },
+      const char* const* next_inputs = inputs.data + next_j;
+      const int64_t next_offset = next_r * es;
+      NextTilePrefetch next([=](int64_t b) { return next_inputs[b] + next_offset; },
                             next_rows ? std::min(tile_b, count - next_j) : 0, next_rows * es);
-      const int64_t per_row = next.share(ra);
-      for (int64_t a = 0; a < ra; ++a) {
-        next.request(per_row);
-        stream_copy(out + ((r0 + a) * count + j0) * es, buffer + a * ld * es, cb * es);
-      }
+      char* tile_out = out + (r0 * count + j0) * es;
+      const int64_t out_step = count * es;
+      write_tile(true, [=](int64_t a) { return tile_out + a * out_step; }, buffer, ld * es, ra, cb * es, next);
     }
   }
   stream_fence();

