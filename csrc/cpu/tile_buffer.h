@@ -28,12 +28,12 @@ template <typename RowStart>
 class NextTilePrefetch {
  public:
   NextTilePrefetch(RowStart row_start, int64_t count, int64_t row_bytes)
-      : row_start_(row_start), count_(count), row_lines_((row_bytes + 63) / 64) {}
+      : row_start_(row_start), count_(row_bytes > 0 ? count : 0), row_lines_((row_bytes + 63) / 64) {}
 
   int64_t lines() const { return count_ * row_lines_; }
 
   // Row by row: a row's start (for many-input stacks, a load from a table) is found once per row,
-  // not once per line.
+  // not once per line. Rows of no bytes count as no rows, so the walk always moves on.
   void request(int64_t lines) {
     while (lines > 0 && row_ < count_) {
       const char* row = row_start_(row_);
