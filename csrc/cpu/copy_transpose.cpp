@@ -316,12 +316,10 @@ void copy_grouped(const CopyPlan& plan, const DimGroups& gr, bool stream, const 
       char* out = dst + walker.dst_offset * es;
       walker.next();
       const char* next_in = src + walker.src_offset * es;
-      const int64_t* next_rows = src_rows.data();
-      NextTilePrefetch next([=](int64_t r) { return next_in + next_rows[r] * es; },
-                            item + 1 < end ? gr.b_total : 0, gr.a_total * es);
-      const int64_t* out_rows = dst_rows.data();
-      write_tile(stream, [=](int64_t a) { return out + out_rows[a] * es; }, buffer, ld * es, gr.a_total,
-                 run_bytes, next);
+      const auto next_row = [next_in, es, offsets = src_rows.data()](int64_t r) { return next_in + offsets[r] * es; };
+      const auto out_row = [out, es, offsets = dst_rows.data()](int64_t a) { return out + offsets[a] * es; };
+      NextTilePrefetch next(next_row, item + 1 < end ? gr.b_total : 0, gr.a_total * es);
+      write_tile(stream, out_row, buffer, ld * es, gr.a_total, run_bytes, next);
     }
     if (stream) stream_fence();
   });
