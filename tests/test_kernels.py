@@ -125,3 +125,14 @@ def test_permutes_past_the_cache(dtype, gen):
     assert_bitwise_equal(reshapeops.permute(rows, (1, 0, 2)), rows.permute(1, 0, 2).contiguous())
     reversed_4d = random_tensor((n // (30 * 30 * 37) + 1, 30, 30, 37), dtype, gen)
     assert_bitwise_equal(reshapeops.permute(reversed_4d, (3, 2, 1, 0)), reversed_4d.permute(3, 2, 1, 0).contiguous())
+    # Channels last with C = 16 or 64: a tile's destination rows are one stretch of the output, written
+    # in 1 KB pieces that end on the output's 1 KB boundaries. An odd H x W leaves a ragged last tile;
+    # out= one element into a buffer starts every stretch part-way into a piece.
+    for channels in (16, 64):
+        nchw = random_tensor((2, channels, n // (2 * channels * 127), 127), dtype, gen)
+        expected = nchw.permute(0, 2, 3, 1).contiguous()
+        assert_bitwise_equal(reshapeops.permute(nchw, (0, 2, 3, 1)), expected, f"C={channels}")
+        buffer = torch.empty(expected.numel() + 1, dtype=dtype)
+        out = buffer[1:].view(expected.shape)
+        reshapeops.permute(nchw, (0, 2, 3, 1), out=out)
+        assert_bitwise_equal(out, expected, f"C={channels}, out= at an offset")

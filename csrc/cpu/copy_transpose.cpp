@@ -448,15 +448,18 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           auto next = next_tile_prefetch(g, next_tile, src, es);
           const int64_t ra = t.rows_a, cb = t.cols_b;
           char* out = dst + (t.dst_offset + t.a0 * g.dst_a + t.b0) * es;
-          // Short destination rows packed back to back (C = 16 channels last): one run for the tile.
-          const bool one_run = cb == g.dst_a;
-          const int64_t ld = one_run ? cb : padded_row(cb, es);
+          // Whole destination rows packed back to back (C = 16 or 64 channels last): the tile is one
+          // stretch of the output, and its rows are packed in the buffer too.
+          const bool packed = cb == g.dst_a;
+          const int64_t ld = packed ? cb : padded_row(cb, es);
           kernel.run(element_size, src + (t.src_offset + t.a0 + t.b0 * g.src_b) * es, g.src_b, buffer, ld, ra,
                      cb);
-          const int64_t runs = one_run ? 1 : ra, run_bytes = one_run ? ra * cb * es : cb * es;
-          const int64_t out_step = g.dst_a * es;
-          write_tile(g.stream, [=](int64_t a) { return out + a * out_step; }, buffer, ld * es, runs, run_bytes,
-                     next);
+          if (packed) {
+            write_packed_tile(g.stream, out, buffer, ra * cb * es, next);
+          } else {
+            const int64_t out_step = g.dst_a * es;
+            write_tile(g.stream, [=](int64_t a) { return out + a * out_step; }, buffer, ld * es, ra, cb * es, next);
+          }
         });
         if (g.stream) stream_fence();
       });

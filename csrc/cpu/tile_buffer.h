@@ -71,4 +71,22 @@ inline void write_tile(bool stream, OutRow out_row, const char* buffer, int64_t 
   }
 }
 
+// Writes a tile whose rows lie back to back both in `buffer` and at `out` (short destination rows,
+// C = 16 or 64 channels last) as one stretch of `bytes`, in pieces of kPackedPieceBytes that end on
+// the output's piece boundaries (so each is whole lines), requesting the next tile's lines between
+// pieces. Written in one go, all of the next tile's requests went out before the first store and the
+// thread read, then wrote: against that, in alternating runs, NCHW -> NHWC with C = 64 ran 1.4-1.7x
+// as fast for 1- to 4-byte elements (1.1x for 8) and NCTHW -> NTHWC with C = 16 1.2-1.3x for 2 to 8.
+// Pieces of 4 KB were 10-40% slower than 1 KB, pieces of 256 B about 5%.
+constexpr int64_t kPackedPieceBytes = 1024;
+template <typename Prefetch>
+inline void write_packed_tile(bool stream, char* out, const char* buffer, int64_t bytes, Prefetch next) {
+  const int64_t lead = int64_t(reinterpret_cast<uintptr_t>(out) % kPackedPieceBytes);
+  const int64_t per_piece = next.share((lead + bytes + kPackedPieceBytes - 1) / kPackedPieceBytes);
+  for (int64_t done = 0, end = kPackedPieceBytes - lead; done < bytes; done = end, end += kPackedPieceBytes) {
+    next.request(per_piece);
+    write_run(stream, out + done, buffer + done, std::min(end, bytes) - done);
+  }
+}
+
 }  // namespace reshapeops::cpu
