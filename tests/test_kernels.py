@@ -19,6 +19,9 @@ def cases(dtype, gen):
         "transpose_wide": (lambda: r(70_001, 3).t(), None),
         "nchw_to_nhwc": (lambda: r(4, 3, 67, 71), (0, 2, 3, 1)),
         "nhwc_to_nchw": (lambda: r(4, 67, 71, 5), (0, 3, 1, 2)),
+        # rows of 16 channels back to back: bytes take the packed-rows kernel, 64 rows per block, then
+        # square blocks for the last 1,007 % 64
+        "nhwc_to_nchw_c16": (lambda: r(3, 1007, 16), (0, 2, 1)),
         "batched_transpose_many_small": (lambda: r(4000, 5, 7), (0, 2, 1)),
         "reverse_4d": (lambda: r(13, 17, 19, 23), (3, 2, 1, 0)),
         # tile sides that take part of a dim (divisors 2 to 30), and dims that cannot be split (primes)
@@ -127,7 +130,8 @@ def test_permutes_past_the_cache(dtype, gen):
     assert_bitwise_equal(reshapeops.permute(reversed_4d, (3, 2, 1, 0)), reversed_4d.permute(3, 2, 1, 0).contiguous())
     # Channels last with C = 16 or 64: a tile's destination rows are one stretch of the output, written
     # in 1 KB pieces that end on the output's 1 KB boundaries. An odd H x W leaves a ragged last tile;
-    # out= one element into a buffer starts every stretch part-way into a piece.
+    # out= one element into a buffer starts every stretch part-way into a piece. Back to channels first,
+    # the tile's source rows are one stretch (requested for the next tile as one).
     for channels in (16, 64):
         nchw = random_tensor((2, channels, n // (2 * channels * 127), 127), dtype, gen)
         expected = nchw.permute(0, 2, 3, 1).contiguous()
@@ -136,3 +140,4 @@ def test_permutes_past_the_cache(dtype, gen):
         out = buffer[1:].view(expected.shape)
         reshapeops.permute(nchw, (0, 2, 3, 1), out=out)
         assert_bitwise_equal(out, expected, f"C={channels}, out= at an offset")
+        assert_bitwise_equal(reshapeops.permute(expected, (0, 3, 1, 2)), nchw, f"C={channels} back")

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <utility>
 
 #ifndef RESHAPEOPS_ISA
@@ -133,6 +134,59 @@ inline void transpose_strip(const Rows& src, int64_t b, int64_t a, T* dst, int64
   }
 }
 
+// 1-byte elements whose source rows are exactly 16 bytes, back to back (channels last with C = 16,
+// read back as channels first). A square 16 x 16 block of bytes fills only 16-byte vectors, so its 64
+// interleaves move 256 bytes. Here each vector load brings in P = VectorBytes / 16 whole rows: the
+// 16 loaded vectors hold 16 P rows, the same 64 interleaves (the in-lane rounds of transpose_strip)
+// move 16 P x 16 bytes, and they leave vector j holding byte j of every row, row P i + g at byte
+// 16 g + i. Two permutes put the rows in order: elements of 16 / P bytes across lanes (lane L takes
+// element L of every lane), then bytes within each lane. Vector j then is 16 P bytes of destination
+// row j, stored whole: for AVX-512 a full line, where the square block stores 16 bytes.
+template <int P>
+constexpr int across_lanes(int m) { return (m % P) * P + m / P; }
+template <int P>
+constexpr int within_lane(int m) { return (m / 16) * 16 + (m % P) * (16 / P) + (m % 16) / P; }
+
+template <typename V, int (*Index)(int), size_t... M>
+inline V permute_lanes(V x, std::index_sequence<M...>) {
+  return __builtin_shufflevector(x, x, Index(M)...);
+}
+
+// dst[a * dst_ld + j] = src[j * 16 + a] for a < 16, j < 16 P: 16 P rows starting at `src`.
+template <int VectorBytes>
+inline void transpose_packed_rows(const uint8_t* src, uint8_t* dst, int64_t dst_ld) {
+  constexpr int P = VectorBytes / 16, N = VectorBytes;
+  static_assert(P == 2 || P == 4, "AVX2 or AVX-512 vectors");
+  using V = typename LaneVector<uint8_t, N>::type;
+  using Piece = std::conditional_t<P == 4, uint32_t, uint64_t>;  // 16 / P bytes: one row's share of a lane
+  using W = typename LaneVector<Piece, P * P>::type;
+  constexpr auto lanes = std::make_index_sequence<N>{};
+  V rows[16];
+#pragma GCC unroll 16
+  for (int i = 0; i < 16; ++i) std::memcpy(&rows[i], src + i * N, N);
+#pragma GCC unroll 4
+  for (int round = 1; round < 16; round *= 2) {
+    V next[16];
+#pragma GCC unroll 16
+    for (int j = 0; j < 8; ++j) {
+      next[2 * j] = group_interleave_low<V, N, 16>(rows[j], rows[j + 8], lanes);
+      next[2 * j + 1] = group_interleave_high<V, N, 16>(rows[j], rows[j + 8], lanes);
+    }
+#pragma GCC unroll 16
+    for (int j = 0; j < 16; ++j) rows[j] = next[j];
+  }
+#pragma GCC unroll 16
+  for (int j = 0; j < 16; ++j) {
+    W pieces;
+    std::memcpy(&pieces, &rows[j], N);
+    pieces = permute_lanes<W, across_lanes<P>>(pieces, std::make_index_sequence<P * P>{});
+    V bytes;
+    std::memcpy(&bytes, &pieces, N);
+    bytes = permute_lanes<V, within_lane<P>>(bytes, lanes);
+    std::memcpy(dst + j * dst_ld, &bytes, N);
+  }
+}
+
 // The two register kernels behind one interface: a block covers A source columns x B source rows.
 template <typename T, int L>
 struct SquareBlock {
@@ -177,8 +231,23 @@ template <int VectorBytes, typename T, typename Rows>
 inline void transpose_tile_typed(const Rows& src, char* dst, int64_t dst_ld, int64_t rows_a, int64_t cols_b) {
   constexpr int L = block_lanes<VectorBytes, T>();
   T* d = reinterpret_cast<T*>(dst);
+  if constexpr (sizeof(T) == 1 && VectorBytes > 16 && std::is_same_v<Rows, StridedRows<T>>) {
+    // Rows of 16 bytes back to back (C = 16 channels last, read back): several per vector load.
+    constexpr int rows_per_block = VectorBytes;  // 16 vectors of P rows
+    if (rows_a == 16 && src.ld == 16) {
+      const int64_t full_b = cols_b - cols_b % rows_per_block;
+      const uint8_t* s = reinterpret_cast<const uint8_t*>(src.base);
+      for (int64_t b = 0; b < full_b; b += rows_per_block) transpose_packed_rows<VectorBytes>(s + b * 16, d + b, dst_ld);
+      if (full_b < cols_b) {
+        transpose_tile_of<T, SquareBlock<T, 16>>(StridedRows<T>{src.base + full_b * 16, 16}, d + full_b, dst_ld,
+                                                 rows_a, cols_b - full_b);
+      }
+      return;
+    }
+  }
   if constexpr (sizeof(T) <= 2 && VectorBytes > 16) {
-    // A strip is a whole vector wide along a; a narrower tile (C = 16 channels) takes square blocks.
+    // A strip is a whole vector wide along a; a narrower tile (16 channels of 2 bytes, or of 1 byte
+    // whose rows are not back to back) takes square blocks.
     if (rows_a >= Strip<T, VectorBytes / sizeof(T)>::A) {
       transpose_tile_of<T, Strip<T, VectorBytes / sizeof(T)>>(src, d, dst_ld, rows_a, cols_b);
     } else {
