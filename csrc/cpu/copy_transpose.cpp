@@ -33,7 +33,7 @@ namespace {
 // streaming stores to combine). In cache it covers kTileBytes, which with the lines it reads fits L1.
 // Past the cache it covers kStreamTileBytes, built in an L2-resident buffer: each tile then has 4x as
 // many source rows in flight, and the memory system, not the shuffles, is what such a copy waits on.
-// Measured on a 2-core EPYC (Zen 4) over 2-D to 5-D permutes of 16-128 MB: shorter runs cost up to a
+// Measured on a 2-core EPYC (Zen 5) over 2-D to 5-D permutes of 16-128 MB: shorter runs cost up to a
 // third of the bandwidth, runs of 512 B or 1 KB gained nothing, and 128 KB tiles beat 32 KB ones by
 // 5-20% of copy bandwidth.
 constexpr int64_t kTileBytes = 32 * 1024;
