@@ -108,9 +108,8 @@ void gather_tiles(const CatInputs& inputs, int element_size, int64_t row_begin, 
       // All inputs in one tile: its output rows lie back to back, one stretch (as copy_transpose's
       // packed tiles), and the buffer's rows are packed the same way, unless that would put them a
       // multiple of 128 bytes apart (see padded_row): 1,024 packed inputs of one byte ran at a quarter
-      // of the speed of padded ones.
+      // of the speed of padded ones. write_tile_to_rows sees which from the strides.
       const int64_t ld = padded_row(cb, es);
-      const bool packed = cb == count && ld == cb;
       kernel.gather(element_size, inputs.data + j0, r0, buffer, ld, ra, cb);
       // The next tile: the next inputs on these rows, or the first inputs on the next rows.
       const bool same_rows = j0 + cb < count;
@@ -120,13 +119,7 @@ void gather_tiles(const CatInputs& inputs, int element_size, int64_t row_begin, 
       const int64_t next_offset = next_r * es;
       NextTilePrefetch next([=](int64_t b) { return next_inputs[b] + next_offset; },
                             next_rows ? std::min(tile_b, count - next_j) : 0, next_rows * es);
-      char* tile_out = out + (r0 * count + j0) * es;
-      if (packed) {
-        write_packed_tile(true, tile_out, buffer, ra * cb * es, next);
-      } else {
-        const int64_t out_step = count * es;
-        write_tile(true, [=](int64_t a) { return tile_out + a * out_step; }, buffer, ld * es, ra, cb * es, next);
-      }
+      write_tile_to_rows(true, out + (r0 * count + j0) * es, count * es, buffer, ld * es, ra, cb * es, next);
     }
   }
   stream_fence();

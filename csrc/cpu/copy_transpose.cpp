@@ -455,16 +455,10 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           char* out = dst + (t.dst_offset + t.a0 * g.dst_a + t.b0) * es;
           // Whole destination rows packed back to back (C = 16 or 64 channels last): the tile is one
           // stretch of the output, and its rows are packed in the buffer too.
-          const bool packed = cb == g.dst_a;
-          const int64_t ld = packed ? cb : padded_row(cb, es);
+          const int64_t ld = cb == g.dst_a ? cb : padded_row(cb, es);
           kernel.run(element_size, src + (t.src_offset + t.a0 + t.b0 * g.src_b) * es, g.src_b, buffer, ld, ra,
                      cb);
-          if (packed) {
-            write_packed_tile(g.stream, out, buffer, ra * cb * es, next);
-          } else {
-            const int64_t out_step = g.dst_a * es;
-            write_tile(g.stream, [=](int64_t a) { return out + a * out_step; }, buffer, ld * es, ra, cb * es, next);
-          }
+          write_tile_to_rows(g.stream, out, g.dst_a * es, buffer, ld * es, ra, cb * es, next);
         });
         if (g.stream) stream_fence();
       });

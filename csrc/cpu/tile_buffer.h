@@ -89,4 +89,16 @@ inline void write_packed_tile(bool stream, char* out, const char* buffer, int64_
   }
 }
 
+// A tile whose run i goes to out + i * out_step. When the runs lie back to back both there and in
+// the buffer (packed rows), they are one stretch, written as such.
+template <typename Prefetch>
+inline void write_tile_to_rows(bool stream, char* out, int64_t out_step, const char* buffer, int64_t buffer_step,
+                               int64_t runs, int64_t run_bytes, Prefetch next) {
+  if (out_step == run_bytes && buffer_step == run_bytes) {
+    write_packed_tile(stream, out, buffer, runs * run_bytes, next);
+    return;
+  }
+  write_tile(stream, [=](int64_t i) { return out + i * out_step; }, buffer, buffer_step, runs, run_bytes, next);
+}
+
 }  // namespace reshapeops::cpu
