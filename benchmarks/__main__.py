@@ -27,6 +27,8 @@ def parse_args(argv):
     p.set_defaults(size="default")
     p.add_argument("--dtype-sizes", default=None, help="element sizes in bytes, e.g. 1,4 (default: the list's)")
     p.add_argument("--mode", choices=("out", "alloc", "both"), default="both")
+    p.add_argument("--cache", choices=("cold", "warm"), default="cold",
+                   help="empty the last-level cache before every timed call (default), or repeat calls warm")
     p.add_argument("--rounds", type=int, default=7, help="interleaved rounds per case (median kept)")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     p.add_argument("--first-touch", action="store_true", help="also measure page-fault cost (CPU)")
@@ -72,9 +74,11 @@ def run_case(case, dtype, args, clock, generator):
     return rows
 
 
-def run_tiny(case, args, clock, generator):
+def run_tiny(case, args, generator):
+    """Per-call cost of tiny tensors: their bytes are nothing, so caches stay warm and calls repeat."""
     dtype = torch.float32
     setup = peers.build(case, dtype, args.device, generator)
+    clock = Clock(args.device, cache="warm")
     t = measure({"torch": setup.torch["alloc"], "ours": setup.ours["alloc"]}, clock, args.rounds, 5e-3)
     return {"op": case.op, "case": case.name, "dtype": "float32", "torch_us": t["torch"] * 1e6,
             "ours_us": t["ours"] * 1e6}
@@ -91,10 +95,11 @@ def main(argv=None):
     sizes = case_lists.LISTS[args.size]["sizes"]
     if args.dtype_sizes:
         sizes = tuple(int(s) for s in args.dtype_sizes.split(","))
-    clock, generator = Clock(args.device), torch.Generator().manual_seed(int(time.time()))
+    clock, generator = Clock(args.device, args.cache), torch.Generator().manual_seed(int(time.time()))
     info = machine.describe(args.device)
+    info["cache"] = args.cache
     print(f"reshapeops benchmarks: {args.size} list on {info.get('gpu') or info['cpu']} "
-          f"({info['threads']} threads), torch {info['torch']}")
+          f"({info['threads']} threads), torch {info['torch']}, {args.cache} caches")
 
     rows = []
     started = time.time()
@@ -102,7 +107,7 @@ def main(argv=None):
         for size in sizes:
             rows += run_case(case, case_lists.DTYPES[size], args, clock, generator)
         print(f"  {case.label} ({time.time() - started:.0f} s)", flush=True)
-    tiny = [run_tiny(c, args, clock, generator) for c in tiny_cases]
+    tiny = [run_tiny(c, args, generator) for c in tiny_cases]
 
     for op in ops:
         for mode in ("out", "alloc"):
@@ -115,7 +120,7 @@ def main(argv=None):
         info["first_touch"] = touch
 
     os.makedirs(args.out_dir, exist_ok=True)
-    stem = os.path.join(args.out_dir, f"{args.device}-{args.size}")
+    stem = os.path.join(args.out_dir, f"{args.device}-{args.size}" + ("-warm" if args.cache == "warm" else ""))
     report.write_json(stem + ".json", info, rows, tiny, summary)
     report.write_csv(stem + ".csv", rows)
     written = [stem + ".json", stem + ".csv"]

@@ -103,6 +103,8 @@ def plot(path, rows, op, mode, machine):
     ax.set_xticklabels(labels, rotation=90, fontsize=7)
     ax.set_ylabel("GB/s (read + written)")
     where = machine.get("gpu") or f"{machine['cpu']}, {machine['threads']} threads"
+    if "cache" in machine:
+        where += f", {machine['cache']} caches"
     ax.set_title(f"{op}, {'into out=' if mode == 'out' else 'allocating'} — {where}")
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -1,23 +1,66 @@
-"""How time is measured: peers interleaved round by round, medians reported.
+"""How time is measured: peers interleaved round by round, medians reported, caches cold or warm.
 
 Machines here are shared and noisy. Timing each peer in its own burst lets a quiet or busy spell
 favour one of them; instead every round runs every peer once (in a rotating order), and each peer's
-median over the rounds is kept. A call that takes under a few milliseconds is repeated inside its
-round so the timer's resolution does not matter.
+median over the rounds is kept.
+
+Cold (the default): before every timed call the last-level cache is emptied by reading a buffer four
+times its size, so each call reads its inputs from memory and writes its output to memory: the
+bandwidth the issue's targets are about, and how HPTT's benchmark times its transposes. The buffer is
+read, not written, so the lines it leaves are clean and evicting them costs the timed call nothing.
+
+Warm: calls are repeated back to back within a round, and every peer of a case repeats the same
+number of times. Repeating each peer until it had run for 2 ms instead favoured the faster peers at
+sizes near the cache: the copy ran eight times in a row with its 32 MB mostly in a 32 MB L3, while a
+slower peer ran once, right after the others had evicted its inputs.
 """
 import statistics
 import time
 
 import torch
 
+# Four times the cache: the cache's replacement is not strict LRU, and a buffer of twice its size
+# left part of the previous copy in the L3 (measured: 53 GB/s for a 16 MB copy after reading 64 MB,
+# 45 GB/s, the memory's own speed, after reading 128 or 256 MB).
+_FLUSH_FACTOR = 4
+
+
+def _last_level_cache_bytes():
+    for index in ("index3", "index2"):
+        try:
+            with open(f"/sys/devices/system/cpu/cpu0/cache/{index}/size") as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        scale = {"K": 1 << 10, "M": 1 << 20}.get(text[-1:], 1)
+        return int(text.rstrip("KM")) * scale
+    return 32 << 20
+
 
 class Clock:
-    """Wall time on the CPU; CUDA events (with synchronization) on a GPU."""
+    """Wall time on the CPU; CUDA events (with synchronization) on a GPU. `cache`: "cold" or "warm"."""
 
-    def __init__(self, device):
+    def __init__(self, device, cache="cold"):
         self.cuda = device == "cuda"
+        self.cold = cache == "cold"
+        self._flush_buffer = None
+        if self.cold:
+            if self.cuda:
+                l2 = torch.cuda.get_device_properties(torch.cuda.current_device()).L2_cache_size
+                self._flush_buffer = torch.empty(_FLUSH_FACTOR * l2, dtype=torch.uint8, device="cuda")
+            else:
+                words = _FLUSH_FACTOR * _last_level_cache_bytes() // 8
+                self._flush_buffer = torch.ones(words, dtype=torch.int64)
+
+    def flush(self):
+        if self.cuda:
+            self._flush_buffer.zero_()  # writes: a GPU's L2 has no cheaper way to be emptied
+        else:
+            self._flush_buffer.sum()
 
     def time(self, fn, repeat):
+        if self.cold:
+            self.flush()
         if self.cuda:
             start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
             start.record()
@@ -33,16 +76,18 @@ class Clock:
 
 
 def measure(fns, clock, rounds, min_seconds=2e-3):
-    """Median seconds per call of each callable in `fns` (a dict), measured interleaved."""
-    repeat = {}
+    """Median seconds per call of each callable in `fns` (a dict), measured interleaved. With a cold
+    clock every sample is one call; with a warm one, every peer repeats as often as the fastest
+    needs to fill `min_seconds`."""
+    once = {}
     for name, fn in fns.items():
         fn()  # warm-up: code paths, allocator, page tables
-        once = max(clock.time(fn, 1), 1e-7)
-        repeat[name] = max(1, int(min_seconds / once))
+        once[name] = max(clock.time(fn, 1), 1e-7)
+    repeat = 1 if clock.cold else max(1, int(min_seconds / min(once.values())))
     samples = {name: [] for name in fns}
     names = list(fns)
     for r in range(rounds):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
-            samples[name].append(clock.time(fns[name], repeat[name]))
+            samples[name].append(clock.time(fns[name], repeat))
     return {name: statistics.median(values) for name, values in samples.items()}

@@ -1,5 +1,6 @@
 """The benchmark suite runs end to end on tiny cases and refuses to time a wrong result."""
 import json
+import time
 
 import pytest
 import torch
@@ -15,6 +16,27 @@ def test_measure_returns_a_positive_median_per_callable():
     assert all(t > 0 for t in times.values())
 
 
+def test_warm_peers_repeat_alike_and_cold_calls_each_follow_a_flush(monkeypatch):
+    log = []
+
+    def fast():
+        log.append("fast")
+
+    def slow():
+        log.append("slow")
+        time.sleep(1e-3)
+
+    measure({"fast": fast, "slow": slow}, Clock("cpu", cache="warm"), rounds=3)
+    assert log.count("fast") == log.count("slow") > 3  # the fast one's repeat count, given to both
+
+    monkeypatch.setattr(Clock, "flush", lambda self: log.append("flush"))
+    log.clear()
+    measure({"fast": fast, "slow": slow}, Clock("cpu"), rounds=3)
+    # A warm-up call each, then every timed call (two to size the repeats, three rounds) right after a flush.
+    assert log[:6] == ["fast", "flush", "fast", "slow", "flush", "slow"]
+    assert log[6::2] == ["flush"] * 6 and sorted(log[7::2]) == ["fast"] * 3 + ["slow"] * 3
+
+
 def test_quick_permute_run_writes_well_formed_rows(tmp_path, monkeypatch):
     tiny = cases.Case("permute", "smoke", (2, 3, 64, 64), (0, 2, 3, 1))
     monkeypatch.setattr(cases, "cases_for", lambda size, ops: ([tiny], []))
@@ -28,7 +50,11 @@ def test_quick_permute_run_writes_well_formed_rows(tmp_path, monkeypatch):
         assert r["pct_of_copy"] == pytest.approx(100 * r["ours_gbs"] / r["copy_gbs"])
         assert r["kernel"]
     assert data["machine"]["cores"] >= 1
+    assert data["machine"]["cache"] == "cold"
     assert (tmp_path / "cpu-default.csv").read_text().startswith("op,case,")
+    bench.main(["--op", "permute", "--rounds", "1", "--dtype-sizes", "4", "--mode", "out", "--cache", "warm",
+                "--out-dir", str(tmp_path), "--no-plot"])
+    assert json.loads((tmp_path / "cpu-default-warm.json").read_text())["machine"]["cache"] == "warm"
 
 
 def test_a_wrong_result_is_refused(monkeypatch):
