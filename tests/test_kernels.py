@@ -133,6 +133,18 @@ def test_permutes_past_the_cache(dtype, gen):
     assert_bitwise_equal(reshapeops.permute(rows, (1, 0, 2)), rows.permute(1, 0, 2).contiguous())
     reversed_4d = random_tensor((n // (30 * 30 * 37) + 1, 30, 30, 37), dtype, gen)
     assert_bitwise_equal(reshapeops.permute(reversed_4d, (3, 2, 1, 0)), reversed_4d.permute(3, 2, 1, 0).contiguous())
+    # Runs moved onto the destination's cache lines (write_tile_on_lines): each tile past a row's first
+    # also transposes the 64 bytes before its columns and starts its runs at the line boundary there.
+    # Destination rows of 1,061 elements start anywhere in a line, differently per batch item; rows of
+    # 1,024 are whole lines until out= one or three elements into a buffer moves every row off them.
+    for rows in (1061, 1024):
+        batched = random_tensor((3, rows, n // (3 * rows)), dtype, gen)
+        expected = batched.transpose(1, 2).contiguous()
+        for offset in (0, 1, 3):
+            buffer = torch.empty(expected.numel() + offset, dtype=dtype)
+            out = buffer[offset:].view(expected.shape)
+            reshapeops.permute(batched, (0, 2, 1), out=out)
+            assert_bitwise_equal(out, expected, f"rows of {rows}, out= {offset} elements in")
     # Channels last with C = 16 or 64: a tile's destination rows are one stretch of the output, written
     # in 1 KB pieces that end on the output's 1 KB boundaries. An odd H x W leaves a ragged last tile;
     # out= one element into a buffer starts every stretch part-way into a piece. Back to channels first,

@@ -446,23 +446,41 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
         });
       });
       return;
-    case TransposeMethod::SimdTilesBuffered:
+    case TransposeMethod::SimdTilesBuffered: {
+      // Runs moved onto the destination's lines (write_tile_on_lines) when its rows start mid-line.
+      // A tile past a row's first then also transposes the 64 bytes of columns before its own: the
+      // head its runs start with.
+      const auto on_lines = [&](const Tile& t) {
+        if (!g.stream || g.tiles_b == 1) return false;
+        const auto row0 = reinterpret_cast<uintptr_t>(dst + (t.dst_offset + t.a0 * g.dst_a) * es);
+        return row0 % es == 0 && (row0 % 64 != 0 || g.dst_a * es % 64 != 0);
+      };
+      const auto lead_of = [&](const Tile& t) -> int64_t { return t.b0 > 0 && on_lines(t) ? 64 / es : 0; };
       at::parallel_for(0, items, grain, [&](int64_t begin, int64_t end) {
         alignas(64) static thread_local char buffer[kStreamTileBytes + kStreamTileBytes / 2];
-        for_each_tile(batch, g, begin, end, [&](const Tile& t, const Tile& next_tile) {
+        for_each_tile(batch, g, begin, end, [&](const Tile& t, Tile next_tile) {
+          const int64_t next_lead = next_tile.cols_b > 0 ? lead_of(next_tile) : 0;
+          next_tile.b0 -= next_lead;
+          next_tile.cols_b += next_lead;
           auto next = next_tile_prefetch(g, next_tile, src, es);
-          const int64_t ra = t.rows_a, cb = t.cols_b;
+          const int64_t ra = t.rows_a, cb = t.cols_b, lead = lead_of(t);
           char* out = dst + (t.dst_offset + t.a0 * g.dst_a + t.b0) * es;
+          const char* in = src + (t.src_offset + t.a0 + (t.b0 - lead) * g.src_b) * es;
           // Whole destination rows packed back to back (C = 16 or 64 channels last): the tile is one
           // stretch of the output, and its rows are packed in the buffer too.
-          const int64_t ld = cb == g.dst_a ? cb : padded_row(cb, es);
-          kernel.run(element_size, src + (t.src_offset + t.a0 + t.b0 * g.src_b) * es, g.src_b, buffer, ld, ra,
-                     cb);
-          write_tile_to_rows(g.stream, out, g.dst_a * es, buffer, ld * es, ra, cb * es, next);
+          const int64_t ld = cb == g.dst_a ? cb : padded_row(lead + cb, es);
+          kernel.run(element_size, in, g.src_b, buffer, ld, ra, lead + cb);
+          if (on_lines(t)) {
+            write_tile_on_lines(g.stream, out, g.dst_a * es, buffer, ld * es, lead * es, ra, cb * es, t.b0 == 0,
+                                t.b0 + cb == g.size_b, next);
+          } else {
+            write_tile_to_rows(g.stream, out, g.dst_a * es, buffer, ld * es, ra, cb * es, next);
+          }
         });
         if (g.stream) stream_fence();
       });
       return;
+    }
   }
 }
 

@@ -71,6 +71,29 @@ inline void write_tile(bool stream, OutRow out_row, const char* buffer, int64_t 
   }
 }
 
+// Writes a tile of `runs` rows, row i's first element to out + i * out_step, so that every store but
+// those of a row's own first and last line covers a whole line. Destination rows that start mid-line
+// (3000 bytes apart) would otherwise end each tile's run on a partial line, which takes ordinary stores:
+// a read of the line from memory, then a second partial write from the neighbouring tile. So each run
+// starts `head` bytes early, at the line boundary before it (the buffer holds lead_bytes = 64 of the
+// columns before the tile's own), and stops at the line boundary before its end, leaving those bytes
+// to the next tile's head. `first`/`last`: the tile starts/ends the rows, so that end stays put.
+// Measured from cold caches on 3000 x 5592 transposes, two threads, in alternating runs: 1.3x for uint8
+// and float16 (uint8: 31 -> 41 GB/s, copy 48), unchanged for float32.
+template <typename Prefetch>
+inline void write_tile_on_lines(bool stream, char* out, int64_t out_step, const char* buffer, int64_t buffer_step,
+                                int64_t lead_bytes, int64_t runs, int64_t run_bytes, bool first, bool last,
+                                Prefetch next) {
+  const int64_t per_run = next.share(runs);
+  for (int64_t i = 0; i < runs; ++i) {
+    next.request(per_run);
+    char* row = out + i * out_step;
+    const int64_t head = first ? 0 : int64_t(reinterpret_cast<uintptr_t>(row) % 64);
+    const int64_t tail = last ? 0 : int64_t(reinterpret_cast<uintptr_t>(row + run_bytes) % 64);
+    write_run(stream, row - head, buffer + i * buffer_step + lead_bytes - head, run_bytes + head - tail);
+  }
+}
+
 // Writes a tile whose rows lie back to back both in `buffer` and at `out` (short destination rows,
 // C = 16 or 64 channels last) as one stretch of `bytes`, in pieces of kPackedPieceBytes that end on
 // the output's piece boundaries (so each is whole lines), requesting the next tile's lines between
