@@ -42,9 +42,9 @@ bool use_streaming_stores(int64_t output_bytes) {
 bool use_streaming_stores_in_order(int64_t output_bytes) {
   // An output written front to back is a stream the hardware prefetcher follows, read-for-ownership
   // included, so it keeps ordinary stores up to three quarters of the cache (glibc's memcpy draws the
-  // same line). Measured on 16 MB uint8 stacks, in the same runs where transposes lost without
-  // streaming: first-dim stacks 71-79% -> 82-101% of copy, last-dim zips of 2 and 4 inputs
-  // 60-67% -> 94-104%.
+  // same line). Measured on 16 MB uint8 stacks: last-dim zips of 2 and 4 inputs ran 60-67% -> 94-104%
+  // of copy with this threshold (warm caches), and from cold caches lost a third when streamed
+  // at 16 MB. Slice copies, though front to back, read many inputs and take the lower one (cat.cpp).
   static const int64_t threshold = last_level_cache_bytes() / 4 * 3;
   return output_bytes >= threshold;
 }
