@@ -61,6 +61,8 @@ PYBIND11_MODULE(TORCH_EXTENSION_NAME, m) {
   m.def("describe_plan", &describe_plan, "The copy plan for a strided view (see explain()).");
   m.def("reference_contiguous", &reshapeops::reference_contiguous,
         "The slow element-by-element copy the kernels are measured against (CPU).");
+  m.def("last_level_cache_bytes", &reshapeops::cpu::last_level_cache_bytes,
+        "The last-level cache one core shares, as the CPU kernels' streaming thresholds see it.");
   m.def("concat_eager", &reshapeops::concat_eager,
         "stack/cat of plain CPU tensors without the dispatcher; None where the dispatcher is needed.");
 }

@@ -463,14 +463,15 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           next_tile.b0 -= next_lead;
           next_tile.cols_b += next_lead;
           auto next = next_tile_prefetch(g, next_tile, src, es);
-          const int64_t ra = t.rows_a, cb = t.cols_b, lead = lead_of(t);
+          const bool lines = on_lines(t);
+          const int64_t ra = t.rows_a, cb = t.cols_b, lead = lines && t.b0 > 0 ? 64 / es : 0;
           char* out = dst + (t.dst_offset + t.a0 * g.dst_a + t.b0) * es;
           const char* in = src + (t.src_offset + t.a0 + (t.b0 - lead) * g.src_b) * es;
           // Whole destination rows packed back to back (C = 16 or 64 channels last): the tile is one
           // stretch of the output, and its rows are packed in the buffer too.
           const int64_t ld = cb == g.dst_a ? cb : padded_row(lead + cb, es);
           kernel.run(element_size, in, g.src_b, buffer, ld, ra, lead + cb);
-          if (on_lines(t)) {
+          if (lines) {
             write_tile_on_lines(g.stream, out, g.dst_a * es, buffer, ld * es, lead * es, ra, cb * es, t.b0 == 0,
                                 t.b0 + cb == g.size_b, next);
           } else {

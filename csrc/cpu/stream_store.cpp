@@ -7,8 +7,6 @@
 
 namespace reshapeops::cpu {
 
-namespace {
-
 // The last-level cache one core shares, from sysfs ("32768K"); sysconf's figure can be the sum over
 // all cache complexes of the package (seen: 384 MB for a part with 32 MB per complex), which is not
 // what one core's data competes for.
@@ -27,8 +25,6 @@ int64_t last_level_cache_bytes() {
 #endif
   return bytes > 0 ? bytes : 8 * 1024 * 1024;
 }
-
-}  // namespace
 
 bool use_streaming_stores(int64_t output_bytes) {
   // Input and output share the cache; once the two together pass three quarters of it, the output
