@@ -58,8 +58,8 @@ void drop_padding(const T* padded, int64_t m, char* out) {
 
 // Zips of 5-7 or 9-15 rows, which the compiler leaves scalar (1-byte elements: 10-16 GB/s in L1,
 // against 70-80 GB/s for 4 or 8 rows): the rows are padded, by repeating the last, to 8 or 16, zipped
-// by a kernel that vectorizes (8 rows: the compiler's own zip; 16: the SIMD transpose tile, whose 16 x
-// 16-byte blocks are exactly 16 padded rows), and the padding dropped as the rows are moved out.
+// by a kernel that vectorizes (8 rows: the compiler's own zip; 16: the SIMD transpose tile, reading
+// the 16 rows as its source rows), and the padding dropped as the rows are moved out.
 // The tile replaced zipping pairs of rows into elements twice as wide, then 8 of those: one thread,
 // stacks of 10-15 inputs of 1 or 2 bytes, 1.5-2x as fast with the inputs in L3 (uint8, 12 inputs:
 // 16 -> 30 GB/s), 1.1-1.2x from cold caches; AVX2 alike.
@@ -148,8 +148,9 @@ inline void copy_row_run(const char* s, int64_t s_step, char* d, int64_t d_step,
 }
 
 // Zips padded where that measured faster in L1 (one thread, AVX-512): 5-7 rows of 1-4 byte elements
-// 1.1-2.2x, 9-15 rows of 1-byte elements 1.7-2.9x and of 2-byte ones 1.2-1.6x. For 9-15 rows of
-// 4-byte elements the 8-byte pairs lost 5-30%, and 8-byte elements zip at 75-90 GB/s as they are.
+// 1.1-2.2x, 9-15 rows of 1-byte elements 1.7-2.9x and of 2-byte ones 1.2-1.6x (zipped then as pairs;
+// the transpose tile that replaced the pairs gained more). For 9-15 rows of 4-byte elements the
+// pairs lost 5-30% and the tile gained nothing; 8-byte elements zip at 75-90 GB/s as they are.
 template <int C, typename T>
 void interleave_rows_of(const char* const* rows, int64_t n, char* dst) {
   if constexpr ((C >= 5 && C <= 7 && sizeof(T) <= 4) || (C >= 9 && sizeof(T) <= 2)) {
