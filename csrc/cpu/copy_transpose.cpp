@@ -200,6 +200,15 @@ void copy_deinterleaved(const TransposeGeometry& g, const OuterWalker& batch, in
 // 128 KB tiles for elements up to 4 bytes, 64 KB for 8-byte ones: measured on 4-D (64^4) and 6-D
 // (16^6) reversals of 16-128 MB, 128 KB tiles ran 2-20% faster for 2- and 4-byte elements (4-D float16:
 // 39 -> 47 GB/s) and the same for 1 and 8 bytes, but a 6-D float64 reversal of 128 x 16^5 lost a quarter.
+// Where this stops keeping up: a reversal of power-of-two dims puts every source row of a tile a
+// multiple of 64 KB from the others, so all of them share a few sets of L1 and L2, and L2's 16 ways
+// hold the lines of only 16 rows; the next tile's lines, requested during this tile's write-out, are
+// evicted before the kernel reads them. The same 4-D and 6-D reversals with the source's rows padded
+// by 64 bytes or 1 KB ran 1.25-1.5x as fast for uint8 and 1.1-1.2x for float16 (cold caches, two
+// threads); padded by 4 KB (more L2 sets, the same L1 set) not at all. No remedy was found: requests
+// into L2 only or non-temporal (0.7-1.0x), first copying the rows to a padded staging buffer
+// (0.85-1.05x), requesting one strip of rows ahead inside the tile (0.5-1.0x), and a pipeline that
+// writes out the previous tile between strips of the next (0.8-1.2x, as often slower as faster).
 constexpr int64_t kMaxGroupedTileBytes = 128 * 1024;
 int64_t grouped_tile_bytes(int64_t es) { return es <= 4 ? kMaxGroupedTileBytes : kMaxGroupedTileBytes / 2; }
 
