@@ -32,9 +32,10 @@ inline V pack_rows(V x, std::index_sequence<M...>) {
 
 // Rows of Cp elements, the first C of them wanted, to rows of C. Where a vector holds two or more
 // padded rows, one shuffle packs them and one store writes them (its tail overwritten by the next
-// store); that beat a move per row 1.5-3x for 1- and 2-byte elements. The rest: one fixed-size move
-// per row, of the power of two at or above its length (under twice the row, inside the padded row),
-// which the next row's move overwrites past the row's end; the last row is moved exactly.
+// store); that beat a move per row 1.5-3x for 1- and 2-byte elements. For 1-byte rows the pack is a
+// single instruction only with VBMI's byte permute (see tile_avx512vbmi.cpp). The rest: one fixed-size
+// move per row, of the power of two at or above its length (under twice the row, inside the padded
+// row), which the next row's move overwrites past the row's end; the last row is moved exactly.
 template <int C, int Cp, typename T>
 void drop_padding(const T* padded, int64_t m, char* out) {
   constexpr int64_t kRow = C * sizeof(T);

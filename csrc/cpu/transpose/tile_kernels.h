@@ -36,7 +36,7 @@ using GatherStepFn = bool (*)(int step, int element_size, const char* src, int64
 using RowRunFn = void (*)(const char* s, int64_t s_step, char* d, int64_t d_step, int64_t rows, int64_t bytes);
 
 struct TransposeTileKernel {
-  const char* isa;  // "avx512", "avx2" or "portable"
+  const char* isa;  // "avx512vbmi", "avx512", "avx2" or "portable"
   TransposeTileFn run;
   BlockRowBytesFn block_row_bytes;
   TransposeGatherFn gather;
@@ -65,6 +65,7 @@ RESHAPEOPS_DECLARE_ISA_KERNELS(portable)
 #if defined(RESHAPEOPS_X86_TILES)
 RESHAPEOPS_DECLARE_ISA_KERNELS(avx2)
 RESHAPEOPS_DECLARE_ISA_KERNELS(avx512)
+RESHAPEOPS_DECLARE_ISA_KERNELS(avx512vbmi)
 #endif
 
 }  // namespace reshapeops::cpu
