@@ -54,22 +54,33 @@ class NextTilePrefetch {
 };
 
 // Requests for the next tile's lines go out between pieces of at most this many bytes written (see
-// write_tile and write_packed_tile).
+// write_in_pieces).
 constexpr int64_t kPackedPieceBytes = 1024;
 
+// Writes `bytes` from `from` to `to` in pieces, the first ending `first_end` bytes in and each later one
+// kPackedPieceBytes further, requesting `per_piece` of the next tile's lines before each piece. A tile
+// of a few long runs (16 channels, 8 KB each) asked for a sixteenth of the next tile's lines at once
+// before each run: more than the core keeps in flight, so most of the requests were dropped. A share
+// before every kPackedPieceBytes instead: NTHWC -> NCTHW with C = 16 ran 1.2-1.4x as fast for every
+// element size (in-process alternating calls, from cold caches).
+// Its callers take everything by value on purpose, `next` included (lent here as their own copy):
+// vector stores may alias any memory, so a value the loop reached through a reference (a lambda's
+// captures, a struct's fields, a thread-local buffer's address) would be reloaded after every store.
+// With two cores busy shuffling, those reloads are what the write-out waited on: against the loop over
+// captured values this replaced, 16 MB transposes ran faster by 39% (uint8 2-D), 25% (float16 2-D),
+// 21% (uint8 6-D reversal) and 1-10% for 4- and 8-byte elements, measured in alternating runs.
+template <typename Prefetch>
+inline void write_in_pieces(bool stream, char* to, const char* from, int64_t bytes, int64_t first_end,
+                            int64_t per_piece, Prefetch& next) {
+  for (int64_t done = 0, end = first_end; done < bytes; done = end, end += kPackedPieceBytes) {
+    next.request(per_piece);
+    write_run(stream, to + done, from + done, std::min(end, bytes) - done);
+  }
+}
+
 // Writes a tile built in `buffer` (rows buffer_step bytes apart) out as `runs` runs of run_bytes, run i
-// to out_row(i), requesting the next tile's lines a share at a time between pieces of a run. A tile of
-// a few long runs (16 channels, 8 KB each) asked for a sixteenth of the next tile's lines at once before
-// each run: more than the core keeps in flight, so most of the requests were dropped. A share before
-// every kPackedPieceBytes instead: NTHWC -> NCTHW with C = 16 ran 1.2-1.4x as fast for every element
-// size (in-process alternating calls, from cold caches). The pieces end on the row's line boundaries,
-// so a row that starts mid-line is still written in whole lines but for its own two ends.
-// Everything comes by value on purpose: vector stores may alias any memory, so a value the loop
-// reached through a reference (a lambda's captures, a struct's fields, a thread-local buffer's
-// address) would be reloaded after every store. With two cores busy shuffling, those reloads are what
-// the write-out waited on: against the loop over captured values this replaced, 16 MB transposes ran
-// faster by 39% (uint8 2-D), 25% (float16 2-D), 21% (uint8 6-D reversal) and 1-10% for 4- and 8-byte
-// elements, measured in alternating runs.
+// to out_row(i), in pieces that end on the row's line boundaries, so a row that starts mid-line is
+// still written in whole lines but for its own two ends.
 template <typename OutRow, typename Prefetch>
 inline void write_tile(bool stream, OutRow out_row, const char* buffer, int64_t buffer_step, int64_t runs,
                        int64_t run_bytes, Prefetch next) {
@@ -77,12 +88,8 @@ inline void write_tile(bool stream, OutRow out_row, const char* buffer, int64_t 
   const int64_t per_piece = next.share(runs * pieces_per_run);
   for (int64_t i = 0; i < runs; ++i) {
     char* row = out_row(i);
-    const char* from = buffer + i * buffer_step;
     const int64_t head = int64_t((-reinterpret_cast<uintptr_t>(row)) & 63);
-    for (int64_t done = 0, end = head + kPackedPieceBytes; done < run_bytes; done = end, end += kPackedPieceBytes) {
-      next.request(per_piece);
-      write_run(stream, row + done, from + done, std::min(end, run_bytes) - done);
-    }
+    write_in_pieces(stream, row, buffer + i * buffer_step, run_bytes, head + kPackedPieceBytes, per_piece, next);
   }
 }
 
@@ -120,10 +127,7 @@ template <typename Prefetch>
 inline void write_packed_tile(bool stream, char* out, const char* buffer, int64_t bytes, Prefetch next) {
   const int64_t lead = int64_t(reinterpret_cast<uintptr_t>(out) % kPackedPieceBytes);
   const int64_t per_piece = next.share((lead + bytes + kPackedPieceBytes - 1) / kPackedPieceBytes);
-  for (int64_t done = 0, end = kPackedPieceBytes - lead; done < bytes; done = end, end += kPackedPieceBytes) {
-    next.request(per_piece);
-    write_run(stream, out + done, buffer + done, std::min(end, bytes) - done);
-  }
+  write_in_pieces(stream, out, buffer, bytes, kPackedPieceBytes - lead, per_piece, next);
 }
 
 // A tile whose run i goes to out + i * out_step. When the runs lie back to back both there and in
