@@ -77,7 +77,8 @@ def test_cat_stack_at_scale(dtype, gen, threads):
 
 @pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
 def test_last_dim_stacks_of_every_zip_count(dtype, gen):
-    # Counts the compiler does not vectorize are zipped padded to 8 or 16 rows in rounds of 256;
+    # Counts the compiler does not vectorize are zipped padded to 8 or 16 rows, or split into a zip of
+    # 8 and one of the rest and merged, in rounds of 256 positions;
     # 785 elements end in a ragged round, and the stacked views start at odd offsets.
     for count in range(2, 17):
         xs = [random_tensor((785,), dtype, gen) for _ in range(count)]

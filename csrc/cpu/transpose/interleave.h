@@ -83,6 +83,88 @@ void interleave_padded(const char* const* rows, int64_t n, char* dst) {
   }
 }
 
+// Zips of 9-15 rows as two zips the compiler vectorizes well, merged. The first eight rows are zipped
+// into one buffer and the rest (padded to Rp rows, a power of two, by repeating the last) into
+// another. For every L positions (one vector per row) the output is C vectors. Vector k takes a run
+// of consecutive elements from each buffer, since each zip keeps the output's order. It is one
+// two-source permute of a vector-wide window of each (vpermt2b/w/d), so merging costs a permute per
+// output vector. That is about a third of the shuffles of transposing 16 padded rows and dropping the
+// padding (interleave_padded). The indices are computed at compile time for each C and L.
+template <int C>
+constexpr int rest_padded() { return C - 8 <= 1 ? 1 : C - 8 <= 2 ? 2 : C - 8 <= 4 ? 4 : 8; }
+
+// Where output element e (of a block of whole positions) is in its zip: eight rows, or the rest.
+template <int C>
+constexpr bool from_eight(int e) { return e % C < 8; }
+template <int C>
+constexpr int zip_index(int e) {
+  return from_eight<C>(e) ? e / C * 8 + e % C : e / C * rest_padded<C>() + e % C - 8;
+}
+// The first zip index output vector k (L lanes) takes from the eight (eight = true) or the rest.
+template <int C, int L>
+constexpr int window_start(int k, bool eight) {
+  for (int m = 0; m < L; ++m) {
+    if (from_eight<C>(k * L + m) == eight) return zip_index<C>(k * L + m);
+  }
+  return 0;
+}
+template <int C, int L>
+constexpr int merge_lane(int k, int m) {
+  const int e = k * L + m;
+  const bool eight = from_eight<C>(e);
+  return (eight ? 0 : L) + zip_index<C>(e) - window_start<C, L>(k, eight);
+}
+template <int C, int L>
+constexpr bool windows_fit() {
+  for (int e = 0; e < C * L; ++e) {
+    const int offset = zip_index<C>(e) - window_start<C, L>(e / L, from_eight<C>(e));
+    if (offset < 0 || offset >= L) return false;
+  }
+  return true;
+}
+
+template <int C, int L, int K, typename T, typename V, size_t... M>
+inline void merge_vector(const T* eight, const T* rest, T* out, std::index_sequence<M...>) {
+  V a, b;
+  std::memcpy(&a, eight + window_start<C, L>(K, true), sizeof(V));
+  std::memcpy(&b, rest + window_start<C, L>(K, false), sizeof(V));
+  const V merged = __builtin_shufflevector(a, b, merge_lane<C, L>(K, int(M))...);
+  std::memcpy(out + K * L, &merged, sizeof(V));
+}
+template <int C, int L, typename T, typename V, size_t... K>
+inline void merge_block(const T* eight, const T* rest, T* out, std::index_sequence<K...>) {
+  (merge_vector<C, L, int(K), T, V>(eight, rest, out, std::make_index_sequence<L>{}), ...);
+}
+
+template <int C, typename T>
+void interleave_split(const char* const* rows, int64_t n, char* dst) {
+  constexpr int L = RESHAPEOPS_VECTOR_BYTES / sizeof(T), Rp = rest_padded<C>();
+  static_assert(windows_fit<C, L>(), "each output vector takes one vector-wide window of each zip");
+  using V = typename LaneVector<T, L>::type;
+  constexpr int64_t kChunk = 256;  // positions per round, a multiple of L: the zips stay in L1
+  alignas(64) T eight[kChunk * 8 + L];
+  alignas(64) T rest[kChunk * Rp + L];
+  T* out = reinterpret_cast<T*>(dst);
+  const int64_t whole = n - n % L;
+  for (int64_t i0 = 0; i0 < whole; i0 += kChunk) {
+    const int64_t m = std::min(kChunk, whole - i0);
+    const char* in[8];
+    for (int c = 0; c < 8; ++c) in[c] = rows[c] + i0 * int64_t(sizeof(T));
+    interleave_of<8, T>(in, m, reinterpret_cast<char*>(eight));
+    // A single row left is copied all the same: the windows read up to a vector past a block's end.
+    for (int c = 0; c < Rp; ++c) in[c] = rows[std::min(8 + c, C - 1)] + i0 * int64_t(sizeof(T));
+    interleave_of<Rp, T>(in, m, reinterpret_cast<char*>(rest));
+    for (int64_t p = 0; p < m; p += L) {
+      merge_block<C, L, T, V>(eight + p * 8, rest + p * Rp, out + (i0 + p) * C, std::make_index_sequence<C>{});
+    }
+  }
+  if (whole < n) {
+    const char* tail[C];
+    for (int c = 0; c < C; ++c) tail[c] = rows[c] + whole * int64_t(sizeof(T));
+    interleave_of<C, T>(tail, n - whole, dst + whole * C * int64_t(sizeof(T)));
+  }
+}
+
 // rows[c][i] = src[i * C + c]
 template <int C, typename T>
 void deinterleave_of(const char* src_bytes, int64_t n, char* const* rows) {
@@ -152,9 +234,16 @@ inline void copy_row_run(const char* s, int64_t s_step, char* d, int64_t d_step,
 // 1.1-2.2x, 9-15 rows of 1-byte elements 1.7-2.9x and of 2-byte ones 1.2-1.6x (zipped then as pairs;
 // the transpose tile that replaced the pairs gained more). For 9-15 rows of 4-byte elements the
 // pairs lost 5-30% and the tile gained nothing; 8-byte elements zip at 75-90 GB/s as they are.
+// Split and merged instead (interleave_split), one thread with the inputs in L2, against the padded
+// zip (or for 4-byte elements the plain one), on AVX-512 VBMI, AVX-512 and AVX2: 4-byte elements
+// 1.15-1.55x for every count; 9 and 10 rows of 1 and 2 bytes 1.1-1.45x (uint8 on AVX-512 without
+// VBMI, 9 rows: 0.94x), where 11 to 15 rows, whose rest is zipped as 4 or 8, were as often slower
+// (0.6-1.45x).
 template <int C, typename T>
 void interleave_rows_of(const char* const* rows, int64_t n, char* dst) {
-  if constexpr ((C >= 5 && C <= 7 && sizeof(T) <= 4) || (C >= 9 && sizeof(T) <= 2)) {
+  if constexpr (C >= 9 && (sizeof(T) == 4 || (C <= 10 && sizeof(T) <= 2)) && RESHAPEOPS_VECTOR_BYTES >= 32) {
+    interleave_split<C, T>(rows, n, dst);
+  } else if constexpr ((C >= 5 && C <= 7 && sizeof(T) <= 4) || (C >= 9 && sizeof(T) <= 2)) {
     interleave_padded<C, T>(rows, n, dst);
   } else {
     interleave_of<C, T>(rows, n, dst);
