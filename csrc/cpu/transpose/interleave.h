@@ -1,7 +1,10 @@
 // Transposes where one side is short (2 to 15 elements): NCHW -> NHWC with C = 3, or stacking a few
 // tensors on their last dim. A square tile would be mostly ragged edge; instead C rows are zipped
 // into one (interleave) or one row is split into C (deinterleave). With C known at compile time the
-// compiler turns the loop into a few shuffles per vector on each instruction set, at close to copy speed.
+// compiler turns the loop into a few shuffles per vector on each instruction set, at close to copy speed;
+// counts it leaves scalar are padded, or split in two and merged (below). Bytes moved: each element
+// read once and written once. From 16 rows the transpose tiles take over, where every row's load
+// fills whole vectors and no lane is padding.
 //
 // Included inside namespace RESHAPEOPS_ISA by tile_<isa>.cpp, like block_transpose.h.
 #ifndef RESHAPEOPS_ISA
