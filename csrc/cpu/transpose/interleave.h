@@ -91,8 +91,8 @@ void interleave_padded(const char* const* rows, int64_t n, char* dst) {
 // another. For every L positions (one vector per row) the output is C vectors. Vector k takes a run
 // of consecutive elements from each buffer, since each zip keeps the output's order. It is one
 // two-source permute of a vector-wide window of each (vpermt2b/w/d), so merging costs a permute per
-// output vector. That is about a third of the shuffles of transposing 16 padded rows and dropping the
-// padding (interleave_padded). The indices are computed at compile time for each C and L.
+// output vector. For 10 rows of bytes that is about a third of the shuffles of transposing 16 padded
+// rows and dropping the padding (interleave_padded). The indices are computed at compile time for each C and L.
 template <int C>
 constexpr int rest_padded() { return C - 8 <= 1 ? 1 : C - 8 <= 2 ? 2 : C - 8 <= 4 ? 4 : 8; }
 
@@ -111,17 +111,21 @@ constexpr int window_start(int k, bool eight) {
   }
   return 0;
 }
+// Where output element e lies in the window of its zip that its output vector loads.
+template <int C, int L>
+constexpr int window_offset(int e) {
+  return zip_index<C>(e) - window_start<C, L>(e / L, from_eight<C>(e));
+}
+// Lane m of output vector k in the permute of the two windows (the rest's lanes numbered from L).
 template <int C, int L>
 constexpr int merge_lane(int k, int m) {
   const int e = k * L + m;
-  const bool eight = from_eight<C>(e);
-  return (eight ? 0 : L) + zip_index<C>(e) - window_start<C, L>(k, eight);
+  return (from_eight<C>(e) ? 0 : L) + window_offset<C, L>(e);
 }
 template <int C, int L>
 constexpr bool windows_fit() {
   for (int e = 0; e < C * L; ++e) {
-    const int offset = zip_index<C>(e) - window_start<C, L>(e / L, from_eight<C>(e));
-    if (offset < 0 || offset >= L) return false;
+    if (window_offset<C, L>(e) < 0 || window_offset<C, L>(e) >= L) return false;
   }
   return true;
 }
