@@ -122,6 +122,17 @@ def test_stacks_written_in_order_past_the_cache(dtype, gen):
 
 
 @pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
+def test_zips_of_every_count_past_the_cache(dtype, gen, threads):
+    # From 12 MB (3/8 of a 32 MB last-level cache) zips are built in blocks of about 2 KB of whole
+    # lines and streamed out. Each count has its own zip (plain, padded or split and merged), and
+    # each thread's rows end in a short block.
+    width = torch.empty((), dtype=dtype).element_size()
+    for count in range(2, 16):
+        xs = [random_tensor((13_000_000 // (count * width) + 5,), dtype, gen) for _ in range(count)]
+        assert_bitwise_equal(reshapeops.stack(xs, -1), torch.stack(xs, -1), f"count={count}")
+
+
+@pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
 def test_permutes_past_the_cache(dtype, gen):
     # Outputs of 13 MB take streaming stores, which cover whole destination lines only; rows whose
     # length is no multiple of a line (and views at odd offsets) leave partial lines at both ends of

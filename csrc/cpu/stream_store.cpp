@@ -38,9 +38,9 @@ bool use_streaming_stores(int64_t output_bytes) {
 bool use_streaming_stores_in_order(int64_t output_bytes) {
   // An output written front to back is a stream the hardware prefetcher follows, read-for-ownership
   // included, so it keeps ordinary stores up to three quarters of the cache (glibc's memcpy draws the
-  // same line). Measured on 16 MB uint8 stacks: last-dim zips of 2 and 4 inputs ran 60-67% -> 94-104%
-  // of copy with this threshold (warm caches), and from cold caches lost a third when streamed
-  // at 16 MB. Slice copies, though front to back, read many inputs and take the lower one (cat.cpp).
+  // same line). Measured on 16 MB stacks of 16-32 inputs' slices of 2-4 elements, from cold caches:
+  // streamed, 0.85-1.03x as fast. Zips of a few inputs and slice copies, though front to back, take
+  // the lower threshold (cat.cpp says why).
   static const int64_t threshold = last_level_cache_bytes() / 4 * 3;
   return output_bytes >= threshold;
 }

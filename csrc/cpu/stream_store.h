@@ -20,8 +20,8 @@ int64_t last_level_cache_bytes();
 // True for outputs large enough that they will not stay in the last-level cache anyway, written in
 // scattered runs (transposes, many-input gathers, row copies).
 bool use_streaming_stores(int64_t output_bytes);
-// The same for an output each task writes front to back from a few streams (zipped blocks): a larger
-// output, since cached stores cost such a stream less.
+// The same for an output each task writes front to back in blocks of many inputs' short slices: a
+// larger output, since cached stores cost such a stream less.
 bool use_streaming_stores_in_order(int64_t output_bytes);
 
 // memcpy whose whole cache lines bypass the cache; the partial lines at either end take normal stores.
