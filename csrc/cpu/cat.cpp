@@ -10,9 +10,9 @@
 //     written stays in cache until it is complete.
 // For outputs larger than the cache the interleaved blocks are built in an L1 buffer and streamed out
 // whole (stream_store.h), long slices are streamed too, and single elements from many inputs are
-// tiled like a transpose (gather_tiles). Zipped blocks are small (kZipBlockBytes), so that a
-// thread's reads of one block overlap its writes of the last; blocks of many inputs' short slices
-// start streaming at a larger output than the rest.
+// tiled like a transpose (gather_tiles). Zipped blocks are small (kZipBlockBytes, stream_store.h), so
+// that a thread's reads of one block overlap its writes of the last; blocks of many inputs' short
+// slices start streaming at a larger output than the rest.
 // Bytes moved: 2 * output bytes.
 #include <ATen/Parallel.h>
 
@@ -35,14 +35,6 @@ namespace {
 constexpr int64_t kShortSliceBytes = 64;
 constexpr int64_t kBlockBytes = 16 * 1024;
 constexpr int64_t kMinBlockRows = 256;
-// A few inputs zipped past the cache go through the buffer in blocks of about this size. With 16 KB
-// blocks a thread read for a whole block, then streamed it out while no reads were in flight: the
-// two phases took turns. A block of 2 KB is short enough for the core's out-of-order window to
-// overlap one block's writes with the next one's reads. Stacks of 2, 4 and 10 inputs on the last dim
-// (16-128 MB, cold caches, two threads, 11 alternating rounds): 1.25-1.5x as fast as 16 KB blocks
-// (10 x [1024, 1600] uint8 and float32 from 79-84% to 111-117% of the copy); blocks of 1 KB
-// lost to 2 KB on 10 inputs, and 4 KB on float64.
-constexpr int64_t kZipBlockBytes = 2048;
 // Long slices past the cache are streamed (whole lines, no read-for-ownership) from this length on.
 // Measured on stacks of 2 to 10,000 inputs of 32-64 MB: +10-45%.
 constexpr int64_t kStreamSliceBytes = 256;
@@ -129,14 +121,6 @@ void gather_tiles(const CatInputs& inputs, int element_size, int64_t row_begin, 
   stream_fence();
 }
 
-// Rows per block streamed out of the buffer: for a few inputs, whole lines of about kZipBlockBytes;
-// for many, as many rows as blocks written in place (the per-input loop pays per run).
-int64_t streamed_block_rows(int64_t count, int64_t row_bytes) {
-  if (count > kMaxZipCount) return std::max<int64_t>(kMinBlockRows, kBlockBytes / row_bytes);
-  const int64_t rows_per_line = 64 / std::gcd<int64_t>(64, row_bytes);
-  return std::max<int64_t>(1, kZipBlockBytes / row_bytes / rows_per_line) * rows_per_line;
-}
-
 // Slices of `slice_len` elements from each input, interleaved, in blocks of rows that stay in L1
 // while every input pours into them. `stream_tiles` and `stream_blocks`: whether output written as
 // tiles (scattered runs) or as blocks (in order) bypasses the cache.
@@ -148,18 +132,17 @@ void interleave_rows(const CatInputs& inputs, int64_t slice_len, int64_t row_beg
     gather_tiles(inputs, sizeof(T), row_begin, row_end, out);
     return;
   }
-  const int64_t streamed_rows = streamed_block_rows(inputs.count, row_bytes);
-  if (stream_blocks && streamed_rows * row_bytes <= kBlockBytes) {
-    alignas(64) char buffer[kBlockBytes];
-    for (int64_t r0 = row_begin; r0 < row_end; r0 += streamed_rows) {
-      const int64_t r1 = std::min(row_end, r0 + streamed_rows);
-      fill_block<T>(inputs, slice_len, r0, r1, row_bytes, buffer);
-      stream_copy(out + r0 * row_bytes, buffer, (r1 - r0) * row_bytes);
-    }
-    stream_fence();
+  const int64_t rows = std::max<int64_t>(kMinBlockRows, kBlockBytes / row_bytes);
+  // Streamed: a few inputs in small blocks (stream_store.h); many inputs in the blocks written in
+  // place, where each input's run is long (the per-input loop pays per run).
+  const int64_t streamed_rows = inputs.count <= kMaxZipCount ? zip_block_rows(row_bytes) : rows;
+  if (stream_blocks && streamed_rows * row_bytes <= kStreamBlockBufferBytes) {
+    stream_out_in_blocks(out, row_bytes, row_begin, row_end, streamed_rows,
+                         [&](int64_t r0, int64_t r1, char* buffer) {
+                           fill_block<T>(inputs, slice_len, r0, r1, row_bytes, buffer);
+                         });
     return;
   }
-  const int64_t rows = std::max<int64_t>(kMinBlockRows, kBlockBytes / row_bytes);
   for (int64_t r0 = row_begin; r0 < row_end; r0 += rows) {
     fill_block<T>(inputs, slice_len, r0, std::min(row_end, r0 + rows), row_bytes, out + r0 * row_bytes);
   }

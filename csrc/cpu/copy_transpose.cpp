@@ -163,15 +163,30 @@ inline auto next_tile_prefetch(const TransposeGeometry& g, const Tile& next, con
 }
 
 // Destination side short (dim b has 2-8 elements, rows packed back to back): zip the b source rows.
+// Past the cache, each chunk is zipped in small blocks that are streamed out (stream_store.h), and
+// chunks start on whole lines. NCHW -> NHWC with C = 3 (16-128 MB, cold caches, two threads, 9
+// alternating rounds): 1.23-1.25x as fast as zipping straight into the destination.
 void copy_interleaved(const TransposeGeometry& g, const OuterWalker& batch, int64_t es, const char* src,
                       char* dst) {
   const TransposeTileKernel& kernel = transpose_tile_kernel();
   const int count = static_cast<int>(g.size_b);
-  const int64_t chunk = std::min(g.size_a, kTileBytes / (es * count));
-  for_each_chunk(batch, g.size_a, chunk, grain_for(chunk * count * es), [&](int64_t so, int64_t do_, int64_t a0, int64_t n) {
+  const int64_t row_bytes = count * es;
+  const int64_t block_rows = zip_block_rows(row_bytes);
+  int64_t chunk = std::min(g.size_a, kTileBytes / row_bytes);
+  if (g.stream) chunk = std::max(block_rows, chunk / block_rows * block_rows);
+  for_each_chunk(batch, g.size_a, chunk, grain_for(chunk * row_bytes), [&](int64_t so, int64_t do_, int64_t a0, int64_t n) {
     const char* rows[kMaxZipCount];
     for (int c = 0; c < count; ++c) rows[c] = src + (so + a0 + c * g.src_b) * es;
-    kernel.interleave(count, static_cast<int>(es), rows, n, dst + (do_ + a0 * count) * es);
+    char* out = dst + (do_ + a0 * count) * es;
+    if (!g.stream) {
+      kernel.interleave(count, static_cast<int>(es), rows, n, out);
+      return;
+    }
+    stream_out_in_blocks(out, row_bytes, 0, n, block_rows, [&](int64_t p0, int64_t p1, char* buffer) {
+      const char* block[kMaxZipCount];
+      for (int c = 0; c < count; ++c) block[c] = rows[c] + p0 * es;
+      kernel.interleave(count, static_cast<int>(es), block, p1 - p0, buffer);
+    });
   });
 }
 

@@ -5,8 +5,10 @@
 // loss (the next reader misses), hence use_streaming_stores().
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <numeric>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -66,6 +68,37 @@ inline void stream_fence() {
 #if defined(__SSE2__)
   _mm_sfence();
 #endif
+}
+
+// Outputs that a kernel builds in order, a few rows at a time (zips), go through an L1 buffer in
+// blocks of about kZipBlockBytes, each streamed out whole. With 16 KB blocks a thread read for a whole
+// block, then streamed it out with no reads in flight: the two phases took turns. A 2 KB block is
+// short enough for the core's out-of-order window to overlap one block's writes with the next one's
+// reads. Stacks of 2, 4 and 10 inputs on the last dim (16-128 MB, cold caches, two threads, 8
+// alternating rounds): 1.21-1.50x as fast as with 16 KB blocks (10 x [1024, 1600] from 78-95% to
+// 115-122% of the copy); blocks of 1 KB lost to 2 KB on 10 inputs, and 4 KB on float64.
+constexpr int64_t kZipBlockBytes = 2048;
+constexpr int64_t kStreamBlockBufferBytes = 16 * 1024;
+
+// Rows per block of about kZipBlockBytes, in whole lines (from a line-aligned start every block's
+// stream covers whole lines: a partial one would be written by ordinary stores, read first).
+inline int64_t zip_block_rows(int64_t row_bytes) {
+  const int64_t rows_per_line = 64 / std::gcd<int64_t>(64, row_bytes);
+  return std::max<int64_t>(1, kZipBlockBytes / row_bytes / rows_per_line) * rows_per_line;
+}
+
+// Rows [begin, end) of `out`, `row_bytes` apart, built by fill(r0, r1, buffer) into an L1 buffer
+// `block_rows` at a time (block_rows * row_bytes <= kStreamBlockBufferBytes) and streamed out.
+template <typename Fill>
+void stream_out_in_blocks(char* out, int64_t row_bytes, int64_t begin, int64_t end, int64_t block_rows,
+                          Fill&& fill) {
+  alignas(64) char buffer[kStreamBlockBufferBytes];
+  for (int64_t r0 = begin; r0 < end; r0 += block_rows) {
+    const int64_t r1 = std::min(end, r0 + block_rows);
+    fill(r0, r1, buffer);
+    stream_copy(out + r0 * row_bytes, buffer, (r1 - r0) * row_bytes);
+  }
+  stream_fence();
 }
 
 }  // namespace reshapeops::cpu
