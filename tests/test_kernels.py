@@ -143,6 +143,17 @@ def test_permutes_past_the_cache(dtype, gen):
     assert_bitwise_equal(reshapeops.contiguous(transposed.t()), transposed.t().contiguous())
     rows = random_tensor((n // 2500, 50, 50), dtype, gen)
     assert_bitwise_equal(reshapeops.permute(rows, (1, 0, 2)), rows.permute(1, 0, 2).contiguous())
+    # Rows of one line (a head split with d * width = 64 bytes) stream when every row is a whole line:
+    # not with out= starting mid-line.
+    d = 64 // width
+    heads = random_tensor((2, n // (2 * 16 * d), 16, d), dtype, gen)
+    expected = heads.permute(0, 2, 1, 3).contiguous()
+    assert_bitwise_equal(reshapeops.permute(heads, (0, 2, 1, 3)), expected, "head split")
+    for offset in (1, d):
+        buffer = torch.empty(expected.numel() + offset, dtype=dtype)
+        out = buffer[offset:].view(expected.shape)
+        reshapeops.permute(heads, (0, 2, 1, 3), out=out)
+        assert_bitwise_equal(out, expected, f"head split, out= {offset} elements in")
     reversed_4d = random_tensor((n // (30 * 30 * 37) + 1, 30, 30, 37), dtype, gen)
     assert_bitwise_equal(reshapeops.permute(reversed_4d, (3, 2, 1, 0)), reversed_4d.permute(3, 2, 1, 0).contiguous())
     # Runs moved onto the destination's cache lines (write_tile_on_lines): each tile past a row's first
