@@ -231,6 +231,9 @@ inline void copy_row_run(const char* s, int64_t s_step, char* d, int64_t d_step,
     } else if (bytes >= 4) {
       std::memcpy(d, s, 4);
       std::memcpy(d + bytes - 4, s + bytes - 4, 4);
+    } else if (bytes >= 2) {
+      std::memcpy(d, s, 2);
+      std::memcpy(d + bytes - 2, s + bytes - 2, 2);
     } else {
       for (int64_t i = 0; i < bytes; ++i) d[i] = s[i];
     }
