@@ -110,8 +110,9 @@ def test_stack_many_inputs_past_the_cache(dtype, gen, threads):
 
 @pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
 def test_stacks_written_in_order_past_the_cache(dtype, gen):
-    # Zipped blocks stream from 3/4 of a 32 MB last-level cache, slices from 3/8: outputs of 26 MB
-    # take both streamed paths (zipped blocks built in a buffer, long slices), ragged at the ends.
+    # Outputs written front to back past 3/4 of a 32 MB last-level cache, the highest streaming
+    # threshold: outputs of 26 MB take both streamed paths (zipped blocks built in a buffer, long
+    # slices), ragged at the ends.
     width = torch.empty((), dtype=dtype).element_size()
     n = 26_000_000 // (3 * width)
     zipped = [random_tensor((n + 3,), dtype, gen) for _ in range(3)]

@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <numeric>
 #include <vector>
 
 #include "kernels.h"
@@ -225,7 +224,7 @@ void cat_contiguous(const CatInputs& inputs, int64_t outer, int64_t out_row_byte
     // the others; a run that starts mid-line reads a line that its neighbour tile reads again, by
     // then from memory. 10,000 x [1600] uint8 stacked on the last dim, split at row 800 (mid-line):
     // the second thread read half as many lines again as the first and took 1.7x as long.
-    const int64_t rows_per_unit = 64 / std::gcd<int64_t>(64, first);
+    const int64_t rows_per_unit = rows_per_line(first);
     const int64_t units = (outer + rows_per_unit - 1) / rows_per_unit;
     const int64_t grain = std::max<int64_t>(1, grain_for(out_row_bytes) / rows_per_unit);
     at::parallel_for(0, units, grain, [&](int64_t begin, int64_t end) {

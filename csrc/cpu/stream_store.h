@@ -80,11 +80,14 @@ inline void stream_fence() {
 constexpr int64_t kZipBlockBytes = 2048;
 constexpr int64_t kStreamBlockBufferBytes = 16 * 1024;
 
+// The fewest rows of `row_bytes` that make whole 64-byte lines.
+inline int64_t rows_per_line(int64_t row_bytes) { return 64 / std::gcd<int64_t>(64, row_bytes); }
+
 // Rows per block of about kZipBlockBytes, in whole lines (from a line-aligned start every block's
 // stream covers whole lines: a partial one would be written by ordinary stores, read first).
 inline int64_t zip_block_rows(int64_t row_bytes) {
-  const int64_t rows_per_line = 64 / std::gcd<int64_t>(64, row_bytes);
-  return std::max<int64_t>(1, kZipBlockBytes / row_bytes / rows_per_line) * rows_per_line;
+  const int64_t unit = rows_per_line(row_bytes);
+  return std::max<int64_t>(1, kZipBlockBytes / row_bytes / unit) * unit;
 }
 
 // Rows [begin, end) of `out`, `row_bytes` apart, built by fill(r0, r1, buffer) into an L1 buffer
