@@ -174,8 +174,9 @@ def test_permutes_past_the_cache(dtype, gen):
     # out= one element into a buffer starts every stretch part-way into a piece. Back to channels first,
     # the tile's source rows are one stretch (requested for the next tile as one). With C = 2 to 8 the
     # rows are zipped in small blocks that are streamed out, from chunks that start on whole lines
-    # (out= one element in: none of them does), and split again on the way back.
-    for channels in (*range(2, 9), 16, 64):
+    # (out= one element in: none of them does), and split again on the way back. C = 16, 33 and 64
+    # are thin tiles (32 KB past the cache too); 33 leaves a ragged block on the short side as well.
+    for channels in (*range(2, 9), 16, 33, 64):
         nchw = random_tensor((2, channels, n // (2 * channels * 127), 127), dtype, gen)
         expected = nchw.permute(0, 2, 3, 1).contiguous()
         assert_bitwise_equal(reshapeops.permute(nchw, (0, 2, 3, 1)), expected, f"C={channels}")
