@@ -15,11 +15,13 @@
 // traffic in flight, the rest to the write-out, whose streaming stores wait on the store queue while
 // the next tile's lines arrive. Measured and dropped: building the next tile while writing out the last
 // from a second buffer (0.65-1.05x: the shuffle's stores queue behind the streaming ones), requesting
-// half of the next tile's lines during the shuffle (0.85-1.1x), 32- or 64-byte streaming stores
-// (0.9-1.0x), requests into L2 only (two threads 0.8-0.9x), taller or smaller tiles for wide transposes,
-// and storing each strip's vectors whole, keeping the tile as 16-byte pieces that the write-out gathers
-// (a quarter of the stores, no extracting shuffles: 1.03-1.07x on one thread, 1.0x on two in a fast
-// spell, and slower for short destination rows).
+// half or all of the next tile's lines during the shuffle (0.55-0.9x in a fast spell, into L1 or L2
+// alike: requests waiting on memory hold the miss buffers the shuffle's own reads from L2 need; with
+// the shuffle left out, a test build ran the same transpose at 89-96% of copy), 32- or 64-byte
+// streaming stores (0.9-1.0x), requests into L2 only (two threads 0.8-0.9x), taller or smaller tiles
+// for wide transposes, and storing each strip's vectors whole, keeping the tile as 16-byte pieces that
+// the write-out gathers (a quarter of the stores, no extracting shuffles: 1.03-1.07x on one thread,
+// 1.0x on two in a fast spell, and slower for short destination rows).
 #include <ATen/Parallel.h>
 
 #include <algorithm>
