@@ -18,6 +18,16 @@ def _cpu_model():
     return platform.processor() or platform.machine()
 
 
+def _transparent_huge_pages():
+    """The kernel's mode ("always", "madvise" or "never"), and whether torch's allocator asks for them."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            mode = f.read().split("[")[1].split("]")[0]
+    except (OSError, IndexError):
+        mode = "unknown"
+    return {"mode": mode, "THP_MEM_ALLOC_ENABLE": os.environ.get("THP_MEM_ALLOC_ENABLE", "")}
+
+
 def describe(device):
     info = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -34,6 +44,7 @@ def describe(device):
 
         plan = _C.describe_plan([64, 64], [1, 64], [64, 1], 4)
         info["simd"] = plan.get("isa", "")
+        info["transparent_huge_pages"] = _transparent_huge_pages()
     if device == "cuda":
         info["gpu"] = torch.cuda.get_device_name()
         info["cuda"] = torch.version.cuda

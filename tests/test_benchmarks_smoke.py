@@ -79,3 +79,31 @@ def test_summary_counts_cases_slower_than_torch():
     assert s["slower_than_torch"] == 1
     assert s["min_pct_of_copy"] == 50
     assert s["geomean_pct_of_copy"] == pytest.approx((90 * 50) ** 0.5)
+
+
+def test_page_size_run_writes_rows_for_both_page_sizes(tmp_path, monkeypatch):
+    from benchmarks import pages
+
+    tiny = cases.Case("permute", "smoke", (3, 64, 40), (2, 0, 1))
+    monkeypatch.setattr(cases, "cases_for", lambda size, ops: ([tiny], []))
+    out = tmp_path / "pages.json"
+    pages.main(["--dtype-sizes", "1,8", "--rounds", "2", "--out", str(out)])
+    data = json.loads(out.read_text())
+    assert [r["dtype"] for r in data["rows"]] == ["uint8", "float64"]
+    for r in data["rows"]:
+        for side in ("4k", "2m"):
+            assert r[f"ours_{side}_gbs"] > 0 and r[f"copy_{side}_gbs"] > 0
+            assert r[f"pct_of_copy_{side}"] == pytest.approx(100 * r[f"ours_{side}_gbs"] / r[f"copy_{side}_gbs"])
+    assert data["machine"]["transparent_huge_pages"]["mode"] in ("always", "madvise", "never", "unknown")
+
+
+def test_page_size_run_refuses_a_wrong_result(monkeypatch):
+    from benchmarks import pages
+
+    def wrong_permute(x, dims, *, out):
+        out.copy_(x.permute(dims).flip(0))
+
+    monkeypatch.setattr(pages.reshapeops, "permute", wrong_permute)
+    case = cases.Case("permute", "smoke", (4, 6), (1, 0))
+    with pytest.raises(AssertionError, match="differs from torch"):
+        pages.run_case(case, torch.int16, pages.PagedBuffers(), Clock("cpu"), 1, torch.Generator().manual_seed(0))
