@@ -3,11 +3,10 @@ pages and again on 2 MB pages, timed in one process, interleaved, from cold cach
 
     python -m benchmarks.pages [--dtype-sizes 1,4] [--rounds 9] [--out FILE]
 
-A transpose writes a few lines to each of hundreds of destination rows per tile; each row far enough
-from the next lies on a page of its own, and every one of those pages needs a translation. On 4 KB
-pages that is a TLB lookup per row; rows a power-of-two stride apart (16 KB for a 4096 x 4096 float32)
-also fall into a fraction of the TLB's sets. On 2 MB pages a whole 64 MB tensor takes 32 entries. A
-plain copy walks each page from end to end and barely notices. Which pages a tensor gets is the
+A transpose writes a few lines to each of hundreds of destination rows per tile; rows a page or more
+apart each lie on a page of their own, and every one of those pages needs a translation: on 4 KB
+pages, far more than the TLB holds. On 2 MB pages a whole 64 MB tensor takes 32 entries. A plain copy
+walks each page from end to end and barely notices. Which pages a tensor gets is the
 allocator's choice: torch's CPU allocator asks for 2 MB pages when THP_MEM_ALLOC_ENABLE=1 is set
 (and transparent huge pages are in "madvise" or "always" mode), numpy does so by default for large
 arrays, and reshapeops does it for the large outputs it allocates. Here the buffers are mapped
