@@ -15,7 +15,6 @@ directly, advised one way or the other, so both page sizes are measured side by 
 import argparse
 import json
 import mmap
-import statistics
 import sys
 
 import torch
@@ -23,7 +22,7 @@ import torch
 import reshapeops
 
 from . import cases, machine, peers
-from .timing import Clock
+from .timing import Clock, measure
 
 _HUGE = 2 << 20
 
@@ -71,14 +70,11 @@ def run_case(case, dtype, buffers, clock, rounds, generator):
         if not peers.bitwise_equal(out, expected):
             raise AssertionError(f"{case.label} {dtype}: result differs from torch's")
         sides[huge] = (x, out, twin)
-    names = [("ours", False), ("copy", False), ("ours", True), ("copy", True)]
-    times = {name: [] for name in names}
-    for r in range(rounds):
-        for name, huge in names[r % len(names):] + names[:r % len(names)]:
-            x, out, twin = sides[huge]
-            fn = (lambda: reshapeops.permute(x, case.arg, out=out)) if name == "ours" else (lambda: twin.copy_(x))
-            times[(name, huge)].append(clock.time(fn, 1))
-    gbs = {key: 2 * data.nbytes / statistics.median(t) / 1e9 for key, t in times.items()}
+    fns = {}
+    for huge, (x, out, twin) in sides.items():
+        fns[("ours", huge)] = lambda x=x, out=out: reshapeops.permute(x, case.arg, out=out)
+        fns[("copy", huge)] = lambda x=x, twin=twin: twin.copy_(x)
+    gbs = {key: 2 * data.nbytes / t / 1e9 for key, t in measure(fns, clock, rounds).items()}
     return {
         "case": case.label, "dtype": str(dtype).replace("torch.", ""), "mbytes": data.nbytes / 1e6,
         "ours_4k_gbs": gbs[("ours", False)], "copy_4k_gbs": gbs[("copy", False)],
