@@ -15,6 +15,11 @@ def cases(dtype, gen):
         "long_rows": (lambda: r(513, 300)[:, 7:290], None),
         "short_rows": (lambda: r(20_000, 8)[:, 1:4], None),
         "transpose_square": (lambda: r(517, 389).t(), None),
+        # rows 203 elements apart spread over L1's sets: 1- and 2-byte tiles take gathered blocks of
+        # 64 rows (AVX-512), then strips and single elements for the rest of each tile's 232 rows;
+        # rows 1,024 apart share a few sets and take strips only
+        "transpose_rows_across_l1_sets": (lambda: r(1000, 203).t(), None),
+        "transpose_rows_in_few_l1_sets": (lambda: r(300, 1024)[:, 5:1000].t(), None),
         "transpose_thin": (lambda: r(3, 70_001).t(), None),
         "transpose_wide": (lambda: r(70_001, 3).t(), None),
         "nchw_to_nhwc": (lambda: r(4, 3, 67, 71), (0, 2, 3, 1)),
@@ -70,6 +75,10 @@ def test_cat_stack_at_scale(dtype, gen, threads):
     for count in (9, 12, 15, 16):  # zips up to 15 inputs, tiles from 16
         few = [random_tensor((2000,), dtype, gen) for _ in range(count)]
         assert_bitwise_equal(reshapeops.stack(few, -1), torch.stack(few, -1))
+    # Inputs that are rows of one tensor, 1,003 elements apart: the tiles' source rows spread over
+    # L1's sets, so 1- and 2-byte elements take gathered blocks.
+    rows = list(random_tensor((300, 1003), dtype, gen)[:, 2:1001].unbind(0))
+    assert_bitwise_equal(reshapeops.stack(rows, -1), torch.stack(rows, -1))
     many = [random_tensor((257,), dtype, gen) for _ in range(300)]
     assert_bitwise_equal(reshapeops.stack(many, 1), torch.stack(many, 1))
     assert_bitwise_equal(reshapeops.cat(many), torch.cat(many))

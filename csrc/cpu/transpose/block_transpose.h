@@ -59,6 +59,12 @@ struct TableRows {
   const T* row(int64_t b) const { return reinterpret_cast<const T*>(rows[b]) + offset; }
 };
 
+// The same rows from row b0 on.
+template <typename T>
+StridedRows<T> rows_from(const StridedRows<T>& r, int64_t b0) { return {reinterpret_cast<const char*>(r.row(b0)), r.ld}; }
+template <typename T>
+TableRows<T> rows_from(const TableRows<T>& r, int64_t b0) { return {r.rows + b0, r.offset}; }
+
 // dst[i * dst_ld + j] = src.row(b + j)[a + i] for an L x L block.
 template <typename T, int L, typename Rows>
 inline void transpose_block(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
@@ -105,15 +111,11 @@ inline V group_interleave_high(V x, V y, std::index_sequence<M...>) {
   return __builtin_shufflevector(x, y, group_high_lane<N, G>(M)...);
 }
 
-// dst[i * dst_ld + j] = src.row(b + j)[a + i] for i < N (one vector of lanes), j < G.
-template <typename T, int N, typename Rows>
-inline void transpose_strip(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
-  constexpr int G = 16 / sizeof(T);
-  using V = typename LaneVector<T, N>::type;
+// G vectors seen as G x G blocks, one per 16-byte group of lanes, each transposed in place: afterwards
+// group g of vector j holds what was lane j of group g in each of the G vectors.
+template <typename V, int N, int G>
+inline void transpose_in_lanes(V (&rows)[G]) {
   constexpr auto lanes = std::make_index_sequence<N>{};
-  V rows[G];
-#pragma GCC unroll 16
-  for (int i = 0; i < G; ++i) std::memcpy(&rows[i], src.row(b + i) + a, sizeof(V));
 #pragma GCC unroll 4
   for (int round = 1; round < G; round *= 2) {
     V next[G];
@@ -125,6 +127,17 @@ inline void transpose_strip(const Rows& src, int64_t b, int64_t a, T* dst, int64
 #pragma GCC unroll 16
     for (int j = 0; j < G; ++j) rows[j] = next[j];
   }
+}
+
+// dst[i * dst_ld + j] = src.row(b + j)[a + i] for i < N (one vector of lanes), j < G.
+template <typename T, int N, typename Rows>
+inline void transpose_strip(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
+  constexpr int G = 16 / sizeof(T);
+  using V = typename LaneVector<T, N>::type;
+  V rows[G];
+#pragma GCC unroll 16
+  for (int i = 0; i < G; ++i) std::memcpy(&rows[i], src.row(b + i) + a, sizeof(V));
+  transpose_in_lanes<V, N, G>(rows);
 #pragma GCC unroll 4
   for (int g = 0; g < N / G; ++g) {
 #pragma GCC unroll 16
@@ -132,6 +145,56 @@ inline void transpose_strip(const Rows& src, int64_t b, int64_t a, T* dst, int64
       std::memcpy(dst + (g * G + j) * dst_ld, reinterpret_cast<const char*>(&rows[j]) + 16 * g, 16);
     }
   }
+}
+
+// The strip's mirror image, for the same 1- and 2-byte elements: a block of G source columns x G P
+// source rows (P = vector bytes / 16 lanes). Each of the G vectors is loaded as P 16-byte pieces, lane q
+// of vector m from source row G q + m, so the same in-lane rounds leave vector j holding G P elements
+// of destination row j: one full vector, stored whole. The strip stores each vector as P 16-byte
+// pieces to P rows; this block stores a quarter as often (with AVX-512) and extracts nothing, and
+// lets the loads, which have ports to spare, gather the pieces instead.
+// Measured on Zen 5: in L1, one core, 1.02-1.09x the strip's speed; from truly cold caches on two
+// threads, where a store waits on memory, 3000 x 5592 transposes ran 1.1x as fast in bytes and
+// 1.05-1.1x in 2-byte elements, NHWC -> NCHW with C = 64 1.06-1.1x. With AVX2 (two pieces per vector)
+// the joins cost more than the extracts saved: 0.8x in L1.
+// Its 64 rows are read 16 bytes at a time, each row's line by four blocks in turn, so it needs all 64
+// lines in L1 at once: rows a multiple of 1 KB apart (4096 x 4096 bytes) share a few of L1's sets
+// and evict each other (0.7-0.8x of the strip), and take the strip (see crowd_l1_sets).
+template <typename W, typename H, size_t... M>
+inline W join_halves(H low, H high, std::index_sequence<M...>) {
+  return __builtin_shufflevector(low, high, M...);
+}
+
+// P 16-byte pieces, in order, as one vector of P * 16 bytes.
+template <typename T, int P>
+inline typename LaneVector<T, P * 16 / sizeof(T)>::type join_pieces(const T* const* pieces) {
+  using W = typename LaneVector<T, P * 16 / sizeof(T)>::type;
+  if constexpr (P == 1) {
+    W w;
+    std::memcpy(&w, pieces[0], sizeof(W));
+    return w;
+  } else {
+    return join_halves<W>(join_pieces<T, P / 2>(pieces), join_pieces<T, P / 2>(pieces + P / 2),
+                          std::make_index_sequence<P * 16 / sizeof(T)>{});
+  }
+}
+
+// dst[i * dst_ld + j] = src.row(b + j)[a + i] for i < G, j < G P.
+template <typename T, int N, typename Rows>
+inline void transpose_lane_gathered(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
+  constexpr int G = 16 / sizeof(T), P = N * sizeof(T) / 16;
+  using V = typename LaneVector<T, N>::type;
+  V rows[G];
+#pragma GCC unroll 16
+  for (int m = 0; m < G; ++m) {
+    const T* pieces[P];
+#pragma GCC unroll 4
+    for (int q = 0; q < P; ++q) pieces[q] = src.row(b + G * q + m) + a;
+    rows[m] = join_pieces<T, P>(pieces);
+  }
+  transpose_in_lanes<V, N, G>(rows);
+#pragma GCC unroll 16
+  for (int j = 0; j < G; ++j) std::memcpy(dst + j * dst_ld, &rows[j], sizeof(V));
 }
 
 // 1-byte elements whose source rows are exactly 16 bytes, back to back (channels last with C = 16,
@@ -164,17 +227,7 @@ inline void transpose_packed_rows(const uint8_t* src, uint8_t* dst, int64_t dst_
   V rows[16];
 #pragma GCC unroll 16
   for (int i = 0; i < 16; ++i) std::memcpy(&rows[i], src + i * N, N);
-#pragma GCC unroll 4
-  for (int round = 1; round < 16; round *= 2) {
-    V next[16];
-#pragma GCC unroll 16
-    for (int j = 0; j < 8; ++j) {
-      next[2 * j] = group_interleave_low<V, N, 16>(rows[j], rows[j + 8], lanes);
-      next[2 * j + 1] = group_interleave_high<V, N, 16>(rows[j], rows[j + 8], lanes);
-    }
-#pragma GCC unroll 16
-    for (int j = 0; j < 16; ++j) rows[j] = next[j];
-  }
+  transpose_in_lanes<V, N, 16>(rows);
 #pragma GCC unroll 16
   for (int j = 0; j < 16; ++j) {
     W pieces;
@@ -202,6 +255,27 @@ struct Strip {
   template <typename Rows>
   static void run(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
     transpose_strip<T, N>(src, b, a, dst, dst_ld);
+  }
+};
+
+// Whether the first `rows` source rows, read in the same column, put more than 4 lines in one of L1's
+// 64 sets (as on every x86 core since Sandy Bridge: 8 to 12 ways, which the tile's other lines share).
+template <typename Rows>
+inline bool crowd_l1_sets(const Rows& src, int64_t rows) {
+  constexpr int limit = 4;
+  uint8_t per_set[64] = {};
+  for (int64_t b = 0; b < rows; ++b) {
+    if (++per_set[(reinterpret_cast<uintptr_t>(src.row(b)) >> 6) % 64] > limit) return true;
+  }
+  return false;
+}
+
+template <typename T, int N>
+struct LaneGathered {
+  static constexpr int A = 16 / sizeof(T), B = N;  // N lanes of T are G P elements: B = G P
+  template <typename Rows>
+  static void run(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
+    transpose_lane_gathered<T, N>(src, b, a, dst, dst_ld);
   }
 };
 
@@ -246,6 +320,18 @@ inline void transpose_tile_typed(const Rows& src, char* dst, int64_t dst_ld, int
     }
   }
   if constexpr (sizeof(T) <= 2 && VectorBytes > 16) {
+    // Gathered blocks for AVX-512, where L1 holds a block's 64 source rows at once (see
+    // transpose_lane_gathered); the strip for the rest of the tile's columns.
+    using Gathered = LaneGathered<T, VectorBytes / sizeof(T)>;
+    if (VectorBytes == 64 && rows_a >= Gathered::A && cols_b >= Gathered::B && !crowd_l1_sets(src, Gathered::B)) {
+      const int64_t full_b = cols_b - cols_b % Gathered::B;
+      transpose_tile_of<T, Gathered>(src, d, dst_ld, rows_a, full_b);
+      if (full_b < cols_b) {
+        transpose_tile_typed<VectorBytes, T>(rows_from(src, full_b), dst + full_b * sizeof(T), dst_ld, rows_a,
+                                             cols_b - full_b);
+      }
+      return;
+    }
     // A strip is a whole vector wide along a; a narrower tile (16 channels of 2 bytes, or of 1 byte
     // whose rows are not back to back) takes square blocks.
     if (rows_a >= Strip<T, VectorBytes / sizeof(T)>::A) {
