@@ -8,6 +8,8 @@
 // after log2(L) rounds rows and columns have swapped. Every element is loaded once and stored once, with
 // full-width vector loads and stores; the shuffles never touch memory.
 // L = min(16, vector bytes / element size): a 16 x 16 block of 4-byte elements fills 16 AVX-512 registers.
+// 1- and 2-byte elements take strips and gathered blocks instead (below), which run the same rounds
+// inside each 16-byte group of lanes.
 //
 // No include guard on purpose: each tile_<isa>.cpp includes it once, inside its own namespace
 // RESHAPEOPS_ISA, so the per-ISA copies of these templates never merge at link time.
@@ -157,8 +159,8 @@ inline void transpose_strip(const Rows& src, int64_t b, int64_t a, T* dst, int64
 // threads, where a store waits on memory, 3000 x 5592 transposes ran 1.1x as fast in bytes and
 // 1.05-1.1x in 2-byte elements, NHWC -> NCHW with C = 64 1.06-1.1x. With AVX2 (two pieces per vector)
 // the joins cost more than the extracts saved: 0.8x in L1.
-// Its 64 rows are read 16 bytes at a time, each row's line by four blocks in turn, so it needs all 64
-// lines in L1 at once: rows a multiple of 1 KB apart (4096 x 4096 bytes) share a few of L1's sets
+// Its G P rows (64 of bytes, 32 of 2-byte elements) are read 16 bytes at a time, each row's line by
+// four blocks in turn, so it needs all of those lines in L1 at once: rows a multiple of 1 KB apart (4096 x 4096 bytes) share a few of L1's sets
 // and evict each other (0.7-0.8x of the strip), and take the strip (see crowd_l1_sets).
 template <typename W, typename H, size_t... M>
 inline W join_halves(H low, H high, std::index_sequence<M...>) {
