@@ -16,8 +16,9 @@ def cases(dtype, gen):
         "short_rows": (lambda: r(20_000, 8)[:, 1:4], None),
         "transpose_square": (lambda: r(517, 389).t(), None),
         # rows 203 elements apart spread over L1's sets: 1- and 2-byte tiles take gathered blocks of
-        # 64 rows (AVX-512), then strips and single elements for the rest of each tile's 232 rows;
-        # rows 1,024 apart share a few sets and take strips only
+        # 64 or 32 rows (AVX-512), then strips and single elements for the rest of a tile (bytes: the
+        # last tile's 232 rows are 3 blocks, 2 strips and 8 single rows); rows 1,024 apart share a few
+        # sets and take strips only
         "transpose_rows_across_l1_sets": (lambda: r(1000, 203).t(), None),
         "transpose_rows_in_few_l1_sets": (lambda: r(300, 1024)[:, 5:1000].t(), None),
         "transpose_thin": (lambda: r(3, 70_001).t(), None),

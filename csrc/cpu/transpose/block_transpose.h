@@ -160,8 +160,9 @@ inline void transpose_strip(const Rows& src, int64_t b, int64_t a, T* dst, int64
 // 1.05-1.1x in 2-byte elements, NHWC -> NCHW with C = 64 1.06-1.1x. With AVX2 (two pieces per vector)
 // the joins cost more than the extracts saved: 0.8x in L1.
 // Its G P rows (64 of bytes, 32 of 2-byte elements) are read 16 bytes at a time, each row's line by
-// four blocks in turn, so it needs all of those lines in L1 at once: rows a multiple of 1 KB apart (4096 x 4096 bytes) share a few of L1's sets
-// and evict each other (0.7-0.8x of the strip), and take the strip (see crowd_l1_sets).
+// four blocks in turn, so it needs all of those lines in L1 at once: rows a multiple of 1 KB apart
+// (4096 x 4096 bytes) share a few of L1's sets and evict each other (0.7-0.8x of the strip), and take
+// the strip (see crowd_l1_sets).
 template <typename W, typename H, size_t... M>
 inline W join_halves(H low, H high, std::index_sequence<M...>) {
   return __builtin_shufflevector(low, high, M...);
@@ -315,8 +316,7 @@ inline void transpose_tile_typed(const Rows& src, char* dst, int64_t dst_ld, int
       const uint8_t* s = reinterpret_cast<const uint8_t*>(src.base);
       for (int64_t b = 0; b < full_b; b += rows_per_block) transpose_packed_rows<VectorBytes>(s + b * 16, d + b, dst_ld);
       if (full_b < cols_b) {
-        transpose_tile_of<T, SquareBlock<T, 16>>(StridedRows<T>{src.base + full_b * 16, 16}, d + full_b, dst_ld,
-                                                 rows_a, cols_b - full_b);
+        transpose_tile_of<T, SquareBlock<T, 16>>(rows_from(src, full_b), d + full_b, dst_ld, rows_a, cols_b - full_b);
       }
       return;
     }
