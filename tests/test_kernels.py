@@ -179,6 +179,17 @@ def test_permutes_past_the_cache(dtype, gen):
             out = buffer[offset:].view(expected.shape)
             reshapeops.permute(batched, (0, 2, 1), out=out)
             assert_bitwise_equal(out, expected, f"rows of {rows}, out= {offset} elements in")
+    # 1- and 2-byte tiles whose destination rows start on lines (2,048 elements) and whose source rows
+    # spread over L1's sets (6,347 x 2,048 bytes) are streamed from registers (streamed_tile.h); the
+    # last tile along the source rows (6,347 % 512 of them) is no multiple of a block's rows and
+    # takes the buffer. Out= one element in moves every row off its lines: the buffer for all.
+    wide = random_tensor((2048, n // 2048), dtype, gen)
+    expected = wide.t().contiguous()
+    for offset in (0, 64 // width, 1):
+        buffer = torch.empty(expected.numel() + offset, dtype=dtype)
+        out = buffer[offset:].view(expected.shape)
+        reshapeops.permute(wide, (1, 0), out=out)
+        assert_bitwise_equal(out, expected, f"rows on lines, out= {offset} elements in")
     # Channels last with C = 16 or 64: a tile's destination rows are one stretch of the output, written
     # in 1 KB pieces that end on the output's 1 KB boundaries. An odd H x W leaves a ragged last tile;
     # out= one element into a buffer starts every stretch part-way into a piece. Back to channels first,

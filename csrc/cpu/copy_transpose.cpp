@@ -510,6 +510,15 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           const int64_t ra = t.rows_a, cb = t.cols_b, lead = lines && t.b0 > 0 ? 64 / es : 0;
           char* out = dst + (t.dst_offset + t.a0 * g.dst_a + t.b0) * es;
           const char* in = src + (t.src_offset + t.a0 + (t.b0 - lead) * g.src_b) * es;
+          // Destination rows on lines: 1- and 2-byte tiles go from registers straight to memory where
+          // the kernel covers them (transpose/streamed_tile.h), requesting a share of the next tile's
+          // lines before each of its blocks (G rows x 64 bytes), as the write-out does between pieces.
+          if (g.stream && !lines && es <= 2) {
+            using Next = decltype(next);
+            const LineRequests requests{[](void* self, int64_t n) { static_cast<Next*>(self)->request(n); }, &next,
+                                        next.share(std::max<int64_t>(1, ra / (16 / es) * (cb / (64 / es))))};
+            if (kernel.run_streamed(element_size, in, g.src_b, out, g.dst_a, ra, cb, requests)) return;
+          }
           // Whole destination rows packed back to back (C = 16 or 64 channels last): the tile is one
           // stretch of the output, and its rows are packed in the buffer too.
           const int64_t ld = cb == g.dst_a ? cb : padded_row(lead + cb, es);

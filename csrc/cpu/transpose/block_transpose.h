@@ -183,11 +183,13 @@ inline typename LaneVector<T, P * 16 / sizeof(T)>::type join_pieces(const T* con
 }
 
 // dst[i * dst_ld + j] = src.row(b + j)[a + i] for i < G, j < G P.
+// The block's G vectors, vector j holding G P elements of destination row j, left in registers for the
+// caller to store (transpose_lane_gathered) or stream (streamed_tile.h).
 template <typename T, int N, typename Rows>
-inline void transpose_lane_gathered(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
+inline void gathered_block(const Rows& src, int64_t b, int64_t a,
+                           typename LaneVector<T, N>::type (&rows)[16 / sizeof(T)]) {
   constexpr int G = 16 / sizeof(T), P = N * sizeof(T) / 16;
   using V = typename LaneVector<T, N>::type;
-  V rows[G];
 #pragma GCC unroll 16
   for (int m = 0; m < G; ++m) {
     const T* pieces[P];
@@ -196,6 +198,14 @@ inline void transpose_lane_gathered(const Rows& src, int64_t b, int64_t a, T* ds
     rows[m] = join_pieces<T, P>(pieces);
   }
   transpose_in_lanes<V, N, G>(rows);
+}
+
+template <typename T, int N, typename Rows>
+inline void transpose_lane_gathered(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
+  constexpr int G = 16 / sizeof(T);
+  using V = typename LaneVector<T, N>::type;
+  V rows[G];
+  gathered_block<T, N>(src, b, a, rows);
 #pragma GCC unroll 16
   for (int j = 0; j < G; ++j) std::memcpy(dst + j * dst_ld, &rows[j], sizeof(V));
 }

@@ -19,5 +19,6 @@
 #define RESHAPEOPS_VECTOR_BYTES 64
 #include "block_transpose.h"
 #include "interleave.h"
+#include "streamed_tile.h"
 #include "entry_points.inc"
 #endif

@@ -34,6 +34,17 @@ using DeinterleaveFn = bool (*)(int count, int element_size, const char* src, in
 using GatherStepFn = bool (*)(int step, int element_size, const char* src, int64_t n, char* dst);
 // `rows` rows of `bytes` each, rows s_step / d_step bytes apart, with whole-vector moves.
 using RowRunFn = void (*)(const char* s, int64_t s_step, char* d, int64_t d_step, int64_t rows, int64_t bytes);
+// A 1- or 2-byte tile past the cache streamed from registers to destination rows that start on lines
+// (streamed_tile.h; AVX-512 only). Before each block it calls request(self, lines_per_block), the
+// caller's requests for the next tile's lines. Returns false, having written nothing, for a tile
+// it does not cover, which the caller then builds in a buffer.
+struct LineRequests {
+  void (*request)(void* self, int64_t lines);
+  void* self;
+  int64_t lines_per_block;
+};
+using TransposeStreamedFn = bool (*)(int element_size, const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
+                                     int64_t rows_a, int64_t cols_b, const LineRequests& next);
 
 struct TransposeTileKernel {
   const char* isa;  // "avx512vbmi", "avx512", "avx2" or "portable"
@@ -44,6 +55,7 @@ struct TransposeTileKernel {
   DeinterleaveFn deinterleave;
   GatherStepFn gather_step;
   RowRunFn copy_rows;
+  TransposeStreamedFn run_streamed;
 };
 
 // The widest kernel this CPU supports.
@@ -59,6 +71,7 @@ const TransposeTileKernel& transpose_tile_kernel();
   bool deinterleave(int, int, const char*, int64_t, char* const*);                               \
   bool gather_step(int, int, const char*, int64_t, char*);                                       \
   void copy_rows(const char*, int64_t, char*, int64_t, int64_t, int64_t);                        \
+  bool transpose_streamed(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, const LineRequests&); \
   }
 
 RESHAPEOPS_DECLARE_ISA_KERNELS(portable)
