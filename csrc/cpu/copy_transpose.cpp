@@ -13,15 +13,17 @@
 // Where it stops keeping up: 1- and 2-byte tiles from truly cold caches. A thread then moves 21-28
 // GB/s, where one thread copies at about 43: a third of its time goes to the shuffles, with no memory
 // traffic in flight, the rest to the write-out, whose streaming stores wait on the store queue while
-// the next tile's lines arrive. Measured and dropped: building the next tile while writing out the last
-// from a second buffer (0.65-1.05x: the shuffle's stores queue behind the streaming ones), requesting
-// half or all of the next tile's lines during the shuffle (0.55-0.9x in a fast spell, into L1 or L2
-// alike: requests waiting on memory hold the miss buffers the shuffle's own reads from L2 need; with
-// the shuffle left out, a test build ran the same transpose at 89-96% of copy), 32- or 64-byte
-// streaming stores (0.9-1.0x), requests into L2 only (two threads 0.8-0.9x), taller or smaller tiles
-// for wide transposes, and storing each strip's vectors whole, keeping the tile as 16-byte pieces that
-// the write-out gathers (a quarter of the stores, no extracting shuffles: 1.03-1.07x on one thread,
-// 1.0x on two in a fast spell, and slower for short destination rows).
+// the next tile's lines arrive. Where destination rows start on lines and the source rows spread over
+// L1's sets, the tile skips the buffer and the two phases overlap (transpose/streamed_tile.h).
+// Measured and dropped: building the next tile while writing out the last from a second buffer
+// (0.65-1.05x: the shuffle's stores queue behind the streaming ones), requesting half or all of the
+// next tile's lines during the shuffle (0.55-0.9x in a fast spell, into L1 or L2 alike: requests
+// waiting on memory hold the miss buffers the shuffle's own reads from L2 need; with the shuffle left
+// out, a test build ran the same transpose at 89-96% of copy), 32- or 64-byte streaming stores
+// (0.9-1.0x), requests into L2 only (two threads 0.8-0.9x), taller or smaller tiles for wide
+// transposes, and storing each strip's vectors whole, keeping the tile as 16-byte pieces that the
+// write-out gathers (a quarter of the stores, no extracting shuffles: 1.03-1.07x on one thread, 1.0x
+// on two in a fast spell, and slower for short destination rows).
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -516,7 +518,7 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           if (g.stream && !lines && es <= 2) {
             using Next = decltype(next);
             const LineRequests requests{[](void* self, int64_t n) { static_cast<Next*>(self)->request(n); }, &next,
-                                        next.share(std::max<int64_t>(1, ra / (16 / es) * (cb / (64 / es))))};
+                                        next.lines()};
             if (kernel.run_streamed(element_size, in, g.src_b, out, g.dst_a, ra, cb, requests)) return;
           }
           // Whole destination rows packed back to back (C = 16 or 64 channels last): the tile is one

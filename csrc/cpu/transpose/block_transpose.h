@@ -182,7 +182,6 @@ inline typename LaneVector<T, P * 16 / sizeof(T)>::type join_pieces(const T* con
   }
 }
 
-// dst[i * dst_ld + j] = src.row(b + j)[a + i] for i < G, j < G P.
 // The block's G vectors, vector j holding G P elements of destination row j, left in registers for the
 // caller to store (transpose_lane_gathered) or stream (streamed_tile.h).
 template <typename T, int N, typename Rows>
@@ -200,6 +199,7 @@ inline void gathered_block(const Rows& src, int64_t b, int64_t a,
   transpose_in_lanes<V, N, G>(rows);
 }
 
+// dst[i * dst_ld + j] = src.row(b + j)[a + i] for i < G, j < G P.
 template <typename T, int N, typename Rows>
 inline void transpose_lane_gathered(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
   constexpr int G = 16 / sizeof(T);

@@ -8,10 +8,10 @@
 // straight from the register. The buffered tile instead stores every vector to an L1 buffer and then,
 // in a second phase, loads it back and streams it out; its shuffles and its stores to memory take
 // turns, while here the core shuffles the next block while the last one's lines drain. A group of G
-// destination rows gets its lines a block (64 source rows of bytes) at a time, so each row's run of a tile is
-// written within a few dozen stores: measured on the development machine, as fast for memory as
-// writing each row's run in one burst (45 GB/s on one thread either way), where rows given one line
-// at a time over a whole tile drop to 14 GB/s.
+// destination rows gets its lines a block (64 source rows of bytes) at a time, so each row's run of a
+// tile is written within a few dozen stores: measured on the development machine, as fast for memory
+// as writing each row's run in one burst (45 GB/s on one thread either way), where rows given one
+// line at a time over a whole tile drop to 14 GB/s.
 // Bytes moved: each element read once and written once.
 // Where it stops being the right choice: destination rows that do not start on a line (3000 bytes
 // apart: every line would need two vectors merged, and that merging cost what the buffer cost), and
@@ -42,9 +42,11 @@ inline bool transpose_streamed_typed(const StridedRows<T>& src, T* dst, int64_t 
       dst_ld * int64_t(sizeof(T)) % 64 != 0 || crowd_l1_sets(src, B)) {
     return false;
   }
+  const int64_t blocks = rows_a / G * (cols_b / B);
+  const int64_t lines_per_block = blocks > 0 ? (next.lines + blocks - 1) / blocks : 0;
   for (int64_t a = 0; a < rows_a; a += G) {
     for (int64_t b = 0; b < cols_b; b += B) {
-      next.request(next.self, next.lines_per_block);
+      next.request(next.self, lines_per_block);
       V rows[G];
       gathered_block<T, N>(src, b, a, rows);
 #pragma GCC unroll 16

@@ -35,13 +35,13 @@ using GatherStepFn = bool (*)(int step, int element_size, const char* src, int64
 // `rows` rows of `bytes` each, rows s_step / d_step bytes apart, with whole-vector moves.
 using RowRunFn = void (*)(const char* s, int64_t s_step, char* d, int64_t d_step, int64_t rows, int64_t bytes);
 // A 1- or 2-byte tile past the cache streamed from registers to destination rows that start on lines
-// (streamed_tile.h; AVX-512 only). Before each block it calls request(self, lines_per_block), the
-// caller's requests for the next tile's lines. Returns false, having written nothing, for a tile
-// it does not cover, which the caller then builds in a buffer.
+// (streamed_tile.h; AVX-512 only). It spreads the caller's requests for the next tile's `lines` over
+// its blocks, calling request(self, share) before each. Returns false, having written nothing, for a
+// tile it does not cover, which the caller then builds in a buffer.
 struct LineRequests {
   void (*request)(void* self, int64_t lines);
   void* self;
-  int64_t lines_per_block;
+  int64_t lines;
 };
 using TransposeStreamedFn = bool (*)(int element_size, const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
                                      int64_t rows_a, int64_t cols_b, const LineRequests& next);
