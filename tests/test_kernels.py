@@ -116,6 +116,15 @@ def test_stack_many_inputs_past_the_cache(dtype, gen, threads):
     for count in (40, 128):
         few = [random_tensor((17_000_000 // (count * width) + 5,), dtype, gen) for _ in range(count)]
         assert_bitwise_equal(reshapeops.stack(few, -1), torch.stack(few, -1), f"count={count}")
+    # Output rows of 1,024 inputs start on lines: tiles of whole blocks are streamed from registers
+    # (gather_streamed), the last tile of each thread's rows is ragged and takes the buffer, and so does
+    # every tile with out= one element in.
+    lined = [random_tensor((17_000_000 // (1024 * width) + 5,), dtype, gen) for _ in range(1024)]
+    expected = torch.stack(lined, -1)
+    for offset in (0, 1):
+        out = torch.empty(expected.numel() + offset, dtype=dtype)[offset:].view(expected.shape)
+        reshapeops.stack(lined, -1, out=out)
+        assert_bitwise_equal(out, expected, f"1,024 inputs, out= {offset} elements in")
 
 
 @pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
@@ -167,6 +176,15 @@ def test_permutes_past_the_cache(dtype, gen):
         assert_bitwise_equal(out, expected, f"head split, out= {offset} elements in")
     reversed_4d = random_tensor((n // (30 * 30 * 37) + 1, 30, 30, 37), dtype, gen)
     assert_bitwise_equal(reshapeops.permute(reversed_4d, (3, 2, 1, 0)), reversed_4d.permute(3, 2, 1, 0).contiguous())
+    # Tiles spanning several dims whose destination rows all start on lines (a multiple of 16
+    # elements long) are streamed from registers, the rows found through the tile's table of offsets;
+    # out= one element in takes the buffer.
+    on_lines = random_tensor((n // (16 * 16 * 32) // 16 * 16 + 16, 16, 16, 32), dtype, gen)
+    expected = on_lines.permute(3, 2, 1, 0).contiguous()
+    for offset in (0, 1):
+        out = torch.empty(expected.numel() + offset, dtype=dtype)[offset:].view(expected.shape)
+        reshapeops.permute(on_lines, (3, 2, 1, 0), out=out)
+        assert_bitwise_equal(out, expected, f"reversal on lines, out= {offset} elements in")
     # Runs moved onto the destination's cache lines (write_tile_on_lines): each tile past a row's first
     # also transposes the 64 bytes before its columns and starts its runs at the line boundary there.
     # Destination rows of 1,061 elements start anywhere in a line, differently per batch item; rows of
@@ -179,9 +197,9 @@ def test_permutes_past_the_cache(dtype, gen):
             out = buffer[offset:].view(expected.shape)
             reshapeops.permute(batched, (0, 2, 1), out=out)
             assert_bitwise_equal(out, expected, f"rows of {rows}, out= {offset} elements in")
-    # 1- and 2-byte tiles whose destination rows start on lines (2,048 elements) and whose source rows
-    # spread over L1's sets (6,347 x 2,048 bytes) are streamed from registers (streamed_tile.h); the
-    # last tile along the source rows (6,347 % 512 of them) is no multiple of a block's rows and
+    # Tiles whose destination rows start on lines (2,048 elements) and whose source rows spread over
+    # the cache's sets (6,347 x 2,048 bytes) are streamed from registers (streamed_tile.h); for bytes
+    # the last tile along the source rows (6,347 % 512 of them) is no multiple of a block's rows and
     # takes the buffer. Out= one element in moves every row off its lines: the buffer for all.
     wide = random_tensor((2048, n // 2048), dtype, gen)
     expected = wide.t().contiguous()

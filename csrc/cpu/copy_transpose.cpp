@@ -14,7 +14,8 @@
 // GB/s, where one thread copies at about 43: a third of its time goes to the shuffles, with no memory
 // traffic in flight, the rest to the write-out, whose streaming stores wait on the store queue while
 // the next tile's lines arrive. Where destination rows start on lines and the source rows spread over
-// L1's sets, the tile skips the buffer and the two phases overlap (transpose/streamed_tile.h).
+// the cache's sets, tiles of every element size skip the buffer and the two phases overlap
+// (transpose/streamed_tile.h).
 // Measured and dropped: building the next tile while writing out the last from a second buffer
 // (0.65-1.05x: the shuffle's stores queue behind the streaming ones), requesting half or all of the
 // next tile's lines during the shuffle (0.55-0.9x in a fast spell, into L1 or L2 alike: requests
@@ -244,6 +245,9 @@ void copy_deinterleaved(const TransposeGeometry& g, const OuterWalker& batch, in
 // into L2 only or non-temporal (0.7-1.0x), first copying the rows to a padded staging buffer
 // (0.85-1.05x), requesting one strip of rows ahead inside the tile (0.5-1.0x), and a pipeline that
 // writes out the previous tile between strips of the next (0.8-1.2x, as often slower as faster).
+// Tiles whose destination rows all start on lines are streamed from registers instead, where their
+// source rows allow (transpose/streamed_tile.h): float64 reversals 1.03-1.09x (two threads), 1.12-1.22x
+// on one; the float32 ones, 16 rows per block in one L2 set, keep the buffer (streamed: 0.9x).
 constexpr int64_t kMaxGroupedTileBytes = 128 * 1024;
 int64_t grouped_tile_bytes(int64_t es) { return es <= 4 ? kMaxGroupedTileBytes : kMaxGroupedTileBytes / 2; }
 
@@ -361,13 +365,17 @@ void copy_grouped(const CopyPlan& plan, const DimGroups& gr, bool stream, const 
     for (int64_t item = begin; item < end; ++item) {
       const char* in = src + walker.src_offset * es;
       for (int64_t b = 0; b < gr.b_total; ++b) rows[b] = in + src_rows[b] * es;
-      kernel.gather(static_cast<int>(es), rows.data(), 0, buffer, ld, gr.a_total, gr.b_total);
       char* out = dst + walker.dst_offset * es;
       walker.next();
       const char* next_in = src + walker.src_offset * es;
       const auto next_row = [next_in, es, offsets = src_rows.data()](int64_t r) { return next_in + offsets[r] * es; };
       const auto out_row = [out, es, offsets = dst_rows.data()](int64_t a) { return out + offsets[a] * es; };
       NextTilePrefetch next(next_row, item + 1 < end ? gr.b_total : 0, gr.a_total * es);
+      if (stream && kernel.gather_streamed(static_cast<int>(es), rows.data(), 0, {out, 0, dst_rows.data()},
+                                           gr.a_total, gr.b_total, line_requests(next))) {
+        continue;
+      }
+      kernel.gather(static_cast<int>(es), rows.data(), 0, buffer, ld, gr.a_total, gr.b_total);
       write_tile(stream, out_row, buffer, ld * es, gr.a_total, run_bytes, next);
     }
     if (stream) stream_fence();
@@ -413,9 +421,10 @@ TransposeMethod choose_method(const CopyPlan& plan, const TransposeGeometry& g) 
   if (g.groups.a_count > 1 || g.groups.b_count > 1) return TransposeMethod::GroupedTiles;
   // A block row of under a cache line, written straight to a destination row far from the next one,
   // makes every store a partial-line write: such tiles are built in a buffer first and written out by
-  // rows. Past the cache the same holds for every tile: measured on the development machine, building
-  // the tile in a buffer and streaming whole rows out beat streaming each block row from registers by
-  // 10-15% for 4- and 8-byte transposes of 64 MB.
+  // rows. Past the cache every tile takes this method, which streams it from registers where it can
+  // (a group of rows at a time, transpose/streamed_tile.h) and otherwise builds it in the buffer:
+  // streaming each block from registers in this loop's order lost 10-15% to the buffer (64 MB
+  // transposes of 4- and 8-byte elements).
   // In cache, destination rows a multiple of 2 KB apart share a few of L1's sets, and a block's 16 rows
   // written straight there evict each other: 3x slower than building the tile in a buffer (measured on
   // 1-8 MB float32/float64 transposes), while other strides are up to 1.5x faster written straight.
@@ -512,14 +521,13 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           const int64_t ra = t.rows_a, cb = t.cols_b, lead = lines && t.b0 > 0 ? 64 / es : 0;
           char* out = dst + (t.dst_offset + t.a0 * g.dst_a + t.b0) * es;
           const char* in = src + (t.src_offset + t.a0 + (t.b0 - lead) * g.src_b) * es;
-          // Destination rows on lines: 1- and 2-byte tiles go from registers straight to memory where
-          // the kernel covers them (transpose/streamed_tile.h), requesting a share of the next tile's
-          // lines before each of its blocks (G rows x 64 bytes), as the write-out does between pieces.
-          if (g.stream && !lines && es <= 2) {
-            using Next = decltype(next);
-            const LineRequests requests{[](void* self, int64_t n) { static_cast<Next*>(self)->request(n); }, &next,
-                                        next.lines()};
-            if (kernel.run_streamed(element_size, in, g.src_b, out, g.dst_a, ra, cb, requests)) return;
+          // Destination rows on lines: tiles go from registers straight to memory where the kernel
+          // covers them (transpose/streamed_tile.h), requesting a share of the next tile's lines
+          // before each of its blocks (G rows x 64 bytes), as the write-out does between pieces.
+          if (g.stream && !lines && es <= 8) {
+            if (kernel.run_streamed(element_size, in, g.src_b, {out, g.dst_a, nullptr}, ra, cb, line_requests(next))) {
+              return;
+            }
           }
           // Whole destination rows packed back to back (C = 16 or 64 channels last): the tile is one
           // stretch of the output, and its rows are packed in the buffer too.

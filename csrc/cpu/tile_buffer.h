@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "stream_store.h"
+#include "transpose/tile_kernels.h"
 
 namespace reshapeops::cpu {
 
@@ -52,6 +53,13 @@ class NextTilePrefetch {
   int64_t count_, row_lines_;
   int64_t row_ = 0, line_ = 0;
 };
+
+// The next tile's lines, for a tile streamed from registers (run_streamed, gather_streamed) to request
+// a share of before each of its blocks.
+template <typename Prefetch>
+LineRequests line_requests(Prefetch& next) {
+  return {[](void* self, int64_t n) { static_cast<Prefetch*>(self)->request(n); }, &next, next.lines()};
+}
 
 // Requests for the next tile's lines go out between pieces of at most this many bytes written (see
 // write_in_pieces).

@@ -67,12 +67,12 @@ StridedRows<T> rows_from(const StridedRows<T>& r, int64_t b0) { return {reinterp
 template <typename T>
 TableRows<T> rows_from(const TableRows<T>& r, int64_t b0) { return {r.rows + b0, r.offset}; }
 
-// dst[i * dst_ld + j] = src.row(b + j)[a + i] for an L x L block.
+// An L x L block transposed in registers: vector i holds src.row(b + j)[a + i] for j < L, left for
+// the caller to store (transpose_block) or stream (streamed_tile.h).
 template <typename T, int L, typename Rows>
-inline void transpose_block(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
+inline void square_block(const Rows& src, int64_t b, int64_t a, typename LaneVector<T, L>::type (&rows)[L]) {
   using V = typename LaneVector<T, L>::type;
   constexpr auto lanes = std::make_index_sequence<L>{};
-  V rows[L];
 #pragma GCC unroll 16
   for (int i = 0; i < L; ++i) std::memcpy(&rows[i], src.row(b + i) + a, sizeof(V));
 #pragma GCC unroll 4
@@ -86,6 +86,14 @@ inline void transpose_block(const Rows& src, int64_t b, int64_t a, T* dst, int64
 #pragma GCC unroll 16
     for (int j = 0; j < L; ++j) rows[j] = next[j];
   }
+}
+
+// dst[i * dst_ld + j] = src.row(b + j)[a + i] for an L x L block.
+template <typename T, int L, typename Rows>
+inline void transpose_block(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
+  using V = typename LaneVector<T, L>::type;
+  V rows[L];
+  square_block<T, L>(src, b, a, rows);
 #pragma GCC unroll 16
   for (int i = 0; i < L; ++i) std::memcpy(dst + i * dst_ld, &rows[i], sizeof(V));
 }

@@ -1,28 +1,35 @@
-// A 2-D tile of 1- or 2-byte elements transposed in registers and streamed straight to the
-// destination, with no buffer in between (AVX-512 only).
+// A 2-D tile transposed in registers and streamed straight to the destination, with no buffer in
+// between (AVX-512 only).
 //
-// What it computes: the same tile as transpose_tile (dst[a * dst_ld + b] = src[b * src_ld + a]), for
-// outputs past the cache, written by streaming stores.
-// The idea: a gathered block (block_transpose.h) leaves each vector holding 64 bytes of one
-// destination row, a whole line when the rows start on lines, which a streaming store can take
-// straight from the register. The buffered tile instead stores every vector to an L1 buffer and then,
-// in a second phase, loads it back and streams it out; its shuffles and its stores to memory take
-// turns, while here the core shuffles the next block while the last one's lines drain. A group of G
-// destination rows gets its lines a block (64 source rows of bytes) at a time, so each row's run of a
-// tile is written within a few dozen stores: measured on the development machine, as fast for memory
-// as writing each row's run in one burst (45 GB/s on one thread either way), where rows given one
-// line at a time over a whole tile drop to 14 GB/s.
+// What it computes: the same tile as transpose_tile (dst[a * dst_ld + b] = src[b * src_ld + a]), or
+// as the gather (each source row in its own buffer), for outputs past the cache, written by streaming
+// stores; destination rows evenly spaced or found in a table (tiles spanning several dims).
+// The idea: a gathered block of 1- or 2-byte elements and a square block of 4- or 8-byte ones
+// (block_transpose.h) both leave each vector holding 64 bytes of one destination row, a whole line
+// when the rows start on lines, which a streaming store can take straight from the register. The
+// buffered tile instead stores every vector to an L1 buffer and then, in a second phase, loads it back
+// and streams it out; its shuffles and its stores to memory take turns, while here the core shuffles
+// the next block while the last one's lines drain. A group of G destination rows gets its lines a
+// block at a time, so each row's run of a tile is written within a few dozen stores: measured on the
+// development machine, as fast for memory as writing each row's run in one burst (45 GB/s on one
+// thread either way), where rows given one line at a time over a whole tile drop to 14 GB/s (which is
+// why square blocks streamed in the plain tile order, a block's column after column, lost 10-15% to
+// the buffer on 64 MB transposes of 4- and 8-byte elements).
 // Bytes moved: each element read once and written once.
 // Where it stops being the right choice: destination rows that do not start on a line (3000 bytes
 // apart: every line would need two vectors merged, and that merging cost what the buffer cost), and
-// source rows that crowd a few L1 sets (the gathered block needs its 64 rows' lines at once; copying
-// them to an L1 block first lost for bytes, 0.83-0.9x on one thread): those keep the buffered tile.
+// source rows that crowd the cache's sets (StreamedBlock::crowded): those keep the buffered tile.
 // The next tile's lines are requested a share before every block, as the write-out requests them
 // between 1 KB pieces: requested once per group of rows (four times as many at once), most of them
 // were dropped, and bytes ran 0.8-0.9x as fast as with the buffered tile.
 // Measured from truly cold caches in alternating runs against the buffered tile, two threads:
-// NHWC -> NCHW with C = 64 1.11x (uint8, 89 -> 99% of copy) and 1.14x (2 bytes), video NTHWC -> NCTHW
-// 1.09-1.11x, 4096 x 4160 bytes 1.19x, 4096 x 2080 2-byte elements 1.15x; on one thread 1.2-1.4x.
+// - gathered blocks: NHWC -> NCHW with C = 64 1.11x (uint8, 89 -> 99% of copy) and 1.14x (2 bytes),
+//   video NTHWC -> NCTHW 1.09-1.11x, 4096 x 4160 bytes 1.19x, 4096 x 2080 2-byte elements 1.15x; on
+//   one thread 1.2-1.4x;
+// - square blocks: NHWC -> NCHW with C = 64 1.18-1.21x, video NTHWC -> NCTHW 1.11-1.18x, 512 x 512
+//   batches 1.05-1.08x, float64 reversals 1.03-1.09x, last-dim stacks of 10,000 float32 inputs
+//   1.05x; on one thread 1.05-1.35x (float64 6-D reversal 1.22x). Within noise elsewhere (float64
+//   4096 x 4096: 0.95-1.0x).
 // Included by the AVX-512 tile_<isa>.cpp files only, after block_transpose.h (no include guard, as there).
 #if RESHAPEOPS_VECTOR_BYTES != 64
 #error "streamed_tile.h needs 64-byte vectors: one vector, one destination line"
@@ -31,33 +38,121 @@
 
 namespace reshapeops::cpu::RESHAPEOPS_ISA {
 
-// False, writing nothing, for a tile it does not cover: rows_a not a multiple of G, cols_b not a
-// multiple of the block's 64 bytes, destination rows not on lines, or crowded source rows.
+// Whether more than 8 of the first `rows` source rows start in the same line of a 64 KB period: the
+// period of L2's sets on the development machine's core (1 MB, 16 ways), and a multiple of it on
+// others. Square blocks of such rows (reversals of power-of-two dims in float32) ran 0.9x as
+// fast streamed on one thread, as their lines and the next tile's evict each other from L2 before
+// they are read; up to 8 (float64, 4096 x 4096 float32) gained.
+template <typename Rows>
+inline bool crowd_l2_sets(const Rows& src, int64_t rows) {
+  constexpr int limit = 8;
+  const auto set = [&](int64_t b) { return (reinterpret_cast<uintptr_t>(src.row(b)) >> 6) % 1024; };
+  for (int64_t b = 0; b < rows; ++b) {
+    int same = 0;
+    for (int64_t c = 0; c < rows; ++c) same += set(c) == set(b);
+    if (same > limit) return true;
+  }
+  return false;
+}
+
+// The block a streamed tile is made of: G destination rows x 64 bytes, from B source rows, left in
+// registers. 1- and 2-byte elements take gathered blocks (G = 16 / size, B = 64 / size), whose rows'
+// lines are each read by four blocks in turn; 4- and 8-byte elements square blocks (G = B = 64 / size),
+// which read each source line they touch whole when the rows start on lines.
 template <typename T>
-inline bool transpose_streamed_typed(const StridedRows<T>& src, T* dst, int64_t dst_ld, int64_t rows_a,
-                                     int64_t cols_b, const LineRequests& next) {
-  constexpr int N = 64 / sizeof(T), G = 16 / sizeof(T), B = N;
+struct StreamedBlock {
+  static constexpr int N = 64 / sizeof(T);
+  static constexpr bool gathered = sizeof(T) <= 2;
+  static constexpr int G = gathered ? 16 / sizeof(T) : N, B = N;
   using V = typename LaneVector<T, N>::type;
-  if (rows_a % G != 0 || cols_b % B != 0 || reinterpret_cast<uintptr_t>(dst) % 64 != 0 ||
-      dst_ld * int64_t(sizeof(T)) % 64 != 0 || crowd_l1_sets(src, B)) {
+  // Source rows whose lines would evict each other before a tile is done with them. A gathered
+  // block reads each of its 64 rows' lines four times, 16 bytes each time, so all of them must stay
+  // in L1; a square block reads a line whole (or, for rows off lines, in two halves a group of rows
+  // apart, from L2 at worst), so only L2 crowding matters.
+  template <typename Rows>
+  static bool crowded(const Rows& src) {
+    return gathered ? crowd_l1_sets(src, B) : crowd_l2_sets(src, B);
+  }
+  template <typename Rows>
+  static void load(const Rows& src, int64_t b, int64_t a, V (&rows)[G]) {
+    if constexpr (gathered) {
+      gathered_block<T, N>(src, b, a, rows);
+    } else {
+      square_block<T, N>(src, b, a, rows);
+    }
+  }
+};
+
+// Destination row a: evenly spaced, or found in a table of offsets (DestinationRows).
+template <typename T>
+struct StridedDst {
+  T* base;
+  int64_t ld;
+  T* row(int64_t a) const { return base + a * ld; }
+};
+template <typename T>
+struct TableDst {
+  T* base;
+  const int64_t* offsets;
+  T* row(int64_t a) const { return base + offsets[a]; }
+};
+
+template <typename Dst>
+inline bool rows_start_on_lines(const Dst& dst, int64_t rows) {
+  for (int64_t a = 0; a < rows; ++a) {
+    if (reinterpret_cast<uintptr_t>(dst.row(a)) % 64 != 0) return false;
+  }
+  return true;
+}
+
+// False, writing nothing, for a tile it does not cover: rows_a not a multiple of G, cols_b not a
+// multiple of B, destination rows not on lines, or source rows that crowd the cache's sets.
+template <typename T, typename Rows, typename Dst>
+inline bool stream_tile(const Rows& src, const Dst& dst, int64_t rows_a, int64_t cols_b, const LineRequests& next) {
+  using Block = StreamedBlock<T>;
+  constexpr int G = Block::G, B = Block::B;
+  if (rows_a % G != 0 || cols_b % B != 0 || !rows_start_on_lines(dst, rows_a) || Block::crowded(src)) {
     return false;
   }
   const int64_t blocks = rows_a / G * (cols_b / B);
   const int64_t lines_per_block = blocks > 0 ? (next.lines + blocks - 1) / blocks : 0;
   for (int64_t a = 0; a < rows_a; a += G) {
+    T* out[G];
+#pragma GCC unroll 16
+    for (int j = 0; j < G; ++j) out[j] = dst.row(a + j);
     for (int64_t b = 0; b < cols_b; b += B) {
       next.request(next.self, lines_per_block);
-      V rows[G];
-      gathered_block<T, N>(src, b, a, rows);
+      typename Block::V rows[G];
+      Block::load(src, b, a, rows);
 #pragma GCC unroll 16
       for (int j = 0; j < G; ++j) {
         __m512i line;
         std::memcpy(&line, &rows[j], sizeof(line));
-        _mm512_stream_si512(reinterpret_cast<__m512i*>(dst + (a + j) * dst_ld + b), line);
+        _mm512_stream_si512(reinterpret_cast<__m512i*>(out[j] + b), line);
       }
     }
   }
   return true;
+}
+
+template <typename T, typename Rows>
+inline bool stream_tile_to(const Rows& src, const DestinationRows& dst, int64_t rows_a, int64_t cols_b,
+                           const LineRequests& next) {
+  T* base = reinterpret_cast<T*>(dst.base);
+  if (dst.offsets != nullptr) return stream_tile<T>(src, TableDst<T>{base, dst.offsets}, rows_a, cols_b, next);
+  return stream_tile<T>(src, StridedDst<T>{base, dst.ld}, rows_a, cols_b, next);
+}
+
+template <template <typename> class Rows, typename... RowArgs>
+inline bool stream_tile_by_size(int element_size, const DestinationRows& dst, int64_t rows_a, int64_t cols_b,
+                                const LineRequests& next, RowArgs... row_args) {
+  switch (element_size) {
+    case 1: return stream_tile_to<uint8_t>(Rows<uint8_t>{row_args...}, dst, rows_a, cols_b, next);
+    case 2: return stream_tile_to<uint16_t>(Rows<uint16_t>{row_args...}, dst, rows_a, cols_b, next);
+    case 4: return stream_tile_to<uint32_t>(Rows<uint32_t>{row_args...}, dst, rows_a, cols_b, next);
+    case 8: return stream_tile_to<uint64_t>(Rows<uint64_t>{row_args...}, dst, rows_a, cols_b, next);
+  }
+  return false;
 }
 
 }  // namespace reshapeops::cpu::RESHAPEOPS_ISA

@@ -34,7 +34,7 @@ using DeinterleaveFn = bool (*)(int count, int element_size, const char* src, in
 using GatherStepFn = bool (*)(int step, int element_size, const char* src, int64_t n, char* dst);
 // `rows` rows of `bytes` each, rows s_step / d_step bytes apart, with whole-vector moves.
 using RowRunFn = void (*)(const char* s, int64_t s_step, char* d, int64_t d_step, int64_t rows, int64_t bytes);
-// A 1- or 2-byte tile past the cache streamed from registers to destination rows that start on lines
+// A tile past the cache streamed from registers to destination rows that start on lines
 // (streamed_tile.h; AVX-512 only). It spreads the caller's requests for the next tile's `lines` over
 // its blocks, calling request(self, share) before each. Returns false, having written nothing, for a
 // tile it does not cover, which the caller then builds in a buffer.
@@ -43,8 +43,19 @@ struct LineRequests {
   void* self;
   int64_t lines;
 };
-using TransposeStreamedFn = bool (*)(int element_size, const char* src, int64_t src_ld, char* dst, int64_t dst_ld,
+// Where a streamed tile's destination rows are: row a at base + a * ld elements, or, where `offsets`
+// is given, at base + offsets[a] elements (the rows of a tile spanning several dims).
+struct DestinationRows {
+  char* base;
+  int64_t ld;
+  const int64_t* offsets;
+};
+using TransposeStreamedFn = bool (*)(int element_size, const char* src, int64_t src_ld, const DestinationRows& dst,
                                      int64_t rows_a, int64_t cols_b, const LineRequests& next);
+// The same with each source row in its own buffer, as TransposeGatherFn.
+using GatherStreamedFn = bool (*)(int element_size, const char* const* rows, int64_t offset,
+                                  const DestinationRows& dst, int64_t rows_a, int64_t cols_b,
+                                  const LineRequests& next);
 
 struct TransposeTileKernel {
   const char* isa;  // "avx512vbmi", "avx512", "avx2" or "portable"
@@ -56,6 +67,7 @@ struct TransposeTileKernel {
   GatherStepFn gather_step;
   RowRunFn copy_rows;
   TransposeStreamedFn run_streamed;
+  GatherStreamedFn gather_streamed;
 };
 
 // The widest kernel this CPU supports.
@@ -71,7 +83,9 @@ const TransposeTileKernel& transpose_tile_kernel();
   bool deinterleave(int, int, const char*, int64_t, char* const*);                               \
   bool gather_step(int, int, const char*, int64_t, char*);                                       \
   void copy_rows(const char*, int64_t, char*, int64_t, int64_t, int64_t);                        \
-  bool transpose_streamed(int, const char*, int64_t, char*, int64_t, int64_t, int64_t, const LineRequests&); \
+  bool transpose_streamed(int, const char*, int64_t, const DestinationRows&, int64_t, int64_t, const LineRequests&); \
+  bool gather_streamed(int, const char* const*, int64_t, const DestinationRows&, int64_t, int64_t,            \
+                       const LineRequests&);                                                                   \
   }
 
 RESHAPEOPS_DECLARE_ISA_KERNELS(portable)
