@@ -524,10 +524,9 @@ void copy_transpose(const CopyPlan& plan, const char* src, char* dst) {
           // Destination rows on lines: tiles go from registers straight to memory where the kernel
           // covers them (transpose/streamed_tile.h), requesting a share of the next tile's lines
           // before each of its blocks (G rows x 64 bytes), as the write-out does between pieces.
-          if (g.stream && !lines && es <= 8) {
-            if (kernel.run_streamed(element_size, in, g.src_b, {out, g.dst_a, nullptr}, ra, cb, line_requests(next))) {
-              return;
-            }
+          if (g.stream && !lines &&
+              kernel.run_streamed(element_size, in, g.src_b, {out, g.dst_a, nullptr}, ra, cb, line_requests(next))) {
+            return;
           }
           // Whole destination rows packed back to back (C = 16 or 64 channels last): the tile is one
           // stretch of the output, and its rows are packed in the buffer too.

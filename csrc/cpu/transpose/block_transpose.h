@@ -279,17 +279,21 @@ struct Strip {
   }
 };
 
-// Whether the first `rows` source rows, read in the same column, put more than 4 lines in one of L1's
-// 64 sets (as on every x86 core since Sandy Bridge: 8 to 12 ways, which the tile's other lines share).
-template <typename Rows>
-inline bool crowd_l1_sets(const Rows& src, int64_t rows) {
-  constexpr int limit = 4;
-  uint8_t per_set[64] = {};
+// Whether the first `rows` source rows, read in the same column, put more than Limit lines in one of
+// a cache's Sets sets (lines of 64 bytes, sets indexed by the address's next bits).
+template <int Sets, int Limit, typename Rows>
+inline bool crowd_sets(const Rows& src, int64_t rows) {
+  uint8_t per_set[Sets] = {};
   for (int64_t b = 0; b < rows; ++b) {
-    if (++per_set[(reinterpret_cast<uintptr_t>(src.row(b)) >> 6) % 64] > limit) return true;
+    if (++per_set[(reinterpret_cast<uintptr_t>(src.row(b)) >> 6) % Sets] > Limit) return true;
   }
   return false;
 }
+
+// More than 4 lines in one of L1's 64 sets (as on every x86 core since Sandy Bridge: 8 to 12 ways,
+// which the tile's other lines share).
+template <typename Rows>
+inline bool crowd_l1_sets(const Rows& src, int64_t rows) { return crowd_sets<64, 4>(src, rows); }
 
 template <typename T, int N>
 struct LaneGathered {

@@ -38,22 +38,13 @@
 
 namespace reshapeops::cpu::RESHAPEOPS_ISA {
 
-// Whether more than 8 of the first `rows` source rows start in the same line of a 64 KB period: the
-// period of L2's sets on the development machine's core (1 MB, 16 ways), and a multiple of it on
-// others. Square blocks of such rows (reversals of power-of-two dims in float32) ran 0.9x as
-// fast streamed on one thread, as their lines and the next tile's evict each other from L2 before
-// they are read; up to 8 (float64, 4096 x 4096 float32) gained.
+// More than 8 source rows starting in the same line of a 64 KB period (1,024 sets): the period of
+// L2's sets on the development machine's core (1 MB, 16 ways), and a multiple of it on others. Square
+// blocks of such rows (reversals of power-of-two dims in float32) ran 0.9x as fast streamed on one
+// thread, as their lines and the next tile's evict each other from L2 before they are read; up to 8
+// (float64, 4096 x 4096 float32) gained.
 template <typename Rows>
-inline bool crowd_l2_sets(const Rows& src, int64_t rows) {
-  constexpr int limit = 8;
-  const auto set = [&](int64_t b) { return (reinterpret_cast<uintptr_t>(src.row(b)) >> 6) % 1024; };
-  for (int64_t b = 0; b < rows; ++b) {
-    int same = 0;
-    for (int64_t c = 0; c < rows; ++c) same += set(c) == set(b);
-    if (same > limit) return true;
-  }
-  return false;
-}
+inline bool crowd_l2_sets(const Rows& src, int64_t rows) { return crowd_sets<1024, 8>(src, rows); }
 
 // The block a streamed tile is made of: G destination rows x 64 bytes, from B source rows, left in
 // registers. 1- and 2-byte elements take gathered blocks (G = 16 / size, B = 64 / size), whose rows'
