@@ -208,6 +208,17 @@ def test_permutes_past_the_cache(dtype, gen):
         out = buffer[offset:].view(expected.shape)
         reshapeops.permute(wide, (1, 0), out=out)
         assert_bitwise_equal(out, expected, f"rows on lines, out= {offset} elements in")
+    # Byte tiles whose source rows crowd L1 but not L2 (4,096 bytes apart) and whose destination rows
+    # start on lines are staged a 64-byte column of rows at a time (stream_tile_staged); out= one
+    # element in takes the buffer. A view 4,000 bytes wide leaves a last tile along the source rows
+    # that is no multiple of 64 and takes the buffer too.
+    crowded = random_tensor(((n * width // 4096 // 64 + 1) * 64, 4096 // width), dtype, gen)
+    for source in (crowded, crowded[:, : 4000 // width]):
+        expected = source.t().contiguous()
+        for offset in (0, 1):
+            out = torch.empty(expected.numel() + offset, dtype=dtype)[offset:].view(expected.shape)
+            reshapeops.permute(source, (1, 0), out=out)
+            assert_bitwise_equal(out, expected, f"crowded rows {tuple(source.shape)}, out= {offset} elements in")
     # Channels last with C = 16 or 64: a tile's destination rows are one stretch of the output, written
     # in 1 KB pieces that end on the output's 1 KB boundaries. An odd H x W leaves a ragged last tile;
     # out= one element into a buffer starts every stretch part-way into a piece. Back to channels first,
