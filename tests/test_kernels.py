@@ -16,17 +16,17 @@ def cases(dtype, gen):
         "short_rows": (lambda: r(20_000, 8)[:, 1:4], None),
         "transpose_square": (lambda: r(517, 389).t(), None),
         # rows 203 elements apart spread over L1's sets: 1- and 2-byte tiles take gathered blocks of
-        # 64 or 32 rows (AVX-512), then strips and single elements for the rest of a tile (bytes: the
-        # last tile's 232 rows are 3 blocks, 2 strips and 8 single rows); rows 1,024 apart share a few
-        # sets and take strips only
+        # 64 or 32 rows (AVX-512), the rest of a tile one more block shifted back to end at its edge
+        # (bytes: the last tile's 232 rows are 3 blocks and one overlapping the third); rows 1,024
+        # apart share a few sets and take strips only
         "transpose_rows_across_l1_sets": (lambda: r(1000, 203).t(), None),
         "transpose_rows_in_few_l1_sets": (lambda: r(300, 1024)[:, 5:1000].t(), None),
         "transpose_thin": (lambda: r(3, 70_001).t(), None),
         "transpose_wide": (lambda: r(70_001, 3).t(), None),
         "nchw_to_nhwc": (lambda: r(4, 3, 67, 71), (0, 2, 3, 1)),
         "nhwc_to_nchw": (lambda: r(4, 67, 71, 5), (0, 3, 1, 2)),
-        # rows of 16 channels back to back: bytes take the packed-rows kernel, 64 rows per block, then
-        # square blocks for the last 1,007 % 64
+        # rows of 16 channels back to back: bytes take the packed-rows kernel, 64 rows per block, the
+        # last 1,007 % 64 by one more block shifted back to end at the tile's edge
         "nhwc_to_nchw_c16": (lambda: r(3, 1007, 16), (0, 2, 1)),
         "batched_transpose_many_small": (lambda: r(4000, 5, 7), (0, 2, 1)),
         "reverse_4d": (lambda: r(13, 17, 19, 23), (3, 2, 1, 0)),

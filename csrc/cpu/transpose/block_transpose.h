@@ -61,10 +61,6 @@ struct TableRows {
   const T* row(int64_t b) const { return reinterpret_cast<const T*>(rows[b]) + offset; }
 };
 
-// The same rows from row b0 on.
-template <typename T>
-StridedRows<T> rows_from(const StridedRows<T>& r, int64_t b0) { return {reinterpret_cast<const char*>(r.row(b0)), r.ld}; }
-
 // An L x L block transposed in registers: vector i holds src.row(b + j)[a + i] for j < L, left for
 // the caller to store (transpose_block) or stream (streamed_tile.h).
 template <typename T, int L, typename Rows>
@@ -259,13 +255,20 @@ inline void transpose_packed_rows(const uint8_t* src, uint8_t* dst, int64_t dst_
   }
 }
 
-// The two register kernels behind one interface: a block covers A source columns x B source rows.
+// The register kernels behind one interface: a block covers A source columns x B source rows.
 template <typename T, int L>
 struct SquareBlock {
   static constexpr int A = L, B = L;
   template <typename Rows>
   static void run(const Rows& src, int64_t b, int64_t a, T* dst, int64_t dst_ld) {
     transpose_block<T, L>(src, b, a, dst, dst_ld);
+  }
+};
+template <int VectorBytes>
+struct PackedRows {
+  static constexpr int A = 16, B = VectorBytes;  // 16 vectors of P rows
+  static void run(const StridedRows<uint8_t>& src, int64_t b, int64_t a, uint8_t* dst, int64_t dst_ld) {
+    transpose_packed_rows<VectorBytes>(src.row(b) + a, dst, dst_ld);
   }
 };
 template <typename T, int N>
@@ -335,15 +338,10 @@ inline void transpose_tile_typed(const Rows& src, char* dst, int64_t dst_ld, int
   constexpr int L = block_lanes<VectorBytes, T>();
   T* d = reinterpret_cast<T*>(dst);
   if constexpr (sizeof(T) == 1 && VectorBytes > 16 && std::is_same_v<Rows, StridedRows<T>>) {
-    // Rows of 16 bytes back to back (C = 16 channels last, read back): several per vector load.
-    constexpr int rows_per_block = VectorBytes;  // 16 vectors of P rows
-    if (rows_a == 16 && src.ld == 16) {
-      const int64_t full_b = cols_b - cols_b % rows_per_block;
-      const uint8_t* s = reinterpret_cast<const uint8_t*>(src.base);
-      for (int64_t b = 0; b < full_b; b += rows_per_block) transpose_packed_rows<VectorBytes>(s + b * 16, d + b, dst_ld);
-      if (full_b < cols_b) {
-        transpose_tile_of<T, SquareBlock<T, 16>>(rows_from(src, full_b), d + full_b, dst_ld, rows_a, cols_b - full_b);
-      }
+    // Rows of 16 bytes back to back (C = 16 channels last, read back): several per vector load. A
+    // tile of fewer rows than one such block takes square blocks (below).
+    if (rows_a == 16 && src.ld == 16 && cols_b >= PackedRows<VectorBytes>::B) {
+      transpose_tile_of<T, PackedRows<VectorBytes>>(src, d, dst_ld, rows_a, cols_b);
       return;
     }
   }

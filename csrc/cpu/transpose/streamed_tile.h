@@ -97,15 +97,11 @@ inline bool rows_start_on_lines(const Dst& dst, int64_t rows) {
   return true;
 }
 
-// False, writing nothing, for a tile it does not cover: rows_a not a multiple of G, cols_b not a
-// multiple of B, destination rows not on lines, or source rows that crowd the cache's sets.
+// The tile in blocks, for a caller that has checked it is covered (stream_tile).
 template <typename T, typename Rows, typename Dst>
-inline bool stream_tile(const Rows& src, const Dst& dst, int64_t rows_a, int64_t cols_b, const LineRequests& next) {
+inline void stream_blocks(const Rows& src, const Dst& dst, int64_t rows_a, int64_t cols_b, const LineRequests& next) {
   using Block = StreamedBlock<T>;
   constexpr int G = Block::G, B = Block::B;
-  if (rows_a % G != 0 || cols_b % B != 0 || !rows_start_on_lines(dst, rows_a) || Block::crowded(src)) {
-    return false;
-  }
   const int64_t blocks = rows_a / G * (cols_b / B);
   const int64_t lines_per_block = blocks > 0 ? (next.lines + blocks - 1) / blocks : 0;
   for (int64_t a = 0; a < rows_a; a += G) {
@@ -124,6 +120,17 @@ inline bool stream_tile(const Rows& src, const Dst& dst, int64_t rows_a, int64_t
       }
     }
   }
+}
+
+// False, writing nothing, for a tile it does not cover: rows_a not a multiple of G, cols_b not a
+// multiple of B, destination rows not on lines, or source rows that crowd the cache's sets.
+template <typename T, typename Rows, typename Dst>
+inline bool stream_tile(const Rows& src, const Dst& dst, int64_t rows_a, int64_t cols_b, const LineRequests& next) {
+  using Block = StreamedBlock<T>;
+  if (rows_a % Block::G != 0 || cols_b % Block::B != 0 || !rows_start_on_lines(dst, rows_a) || Block::crowded(src)) {
+    return false;
+  }
+  stream_blocks<T>(src, dst, rows_a, cols_b, next);
   return true;
 }
 
@@ -136,7 +143,8 @@ TableDst<T> rows_from(const TableDst<T>& d, int64_t a0) { return {d.base, d.offs
 // Byte tiles whose source rows crowd L1 (rows a multiple of 1 KB apart: 4096 x 4096 bytes, batches
 // of 512 x 512) cannot be gathered from where they lie, as each row's line is read by four blocks in
 // turn. Here each 64-byte column of the tile's rows is first copied whole into an L1 slab (one load
-// and one store per line, rows 64 bytes apart there), and the slab streamed from registers as above.
+// and one store per line, rows 64 bytes apart there: no crowding), and the slab streamed from
+// registers as above.
 // The buffered tile they took instead stores every 16-byte piece to its buffer and loads it back.
 // Measured in alternating runs from truly cold caches: 4096 x 4096 bytes 1.05-1.11x on two threads
 // in slow spells (copy 39-43 GB/s), 1.19-1.21x in a fast one (67-74 GB/s), 1.10-1.16x on one thread;
@@ -161,8 +169,8 @@ inline bool stream_tile_staged(const Rows& src, const Dst& dst, int64_t rows_a, 
   per_slab.lines = (next.lines + slabs - 1) / slabs;
   for (int64_t a = 0; a < rows_a; a += N) {
     for (int64_t b = 0; b < cols_b; ++b) std::memcpy(staging + b * N, src.row(b) + a, N);
-    stream_tile<T>(StridedRows<T>{reinterpret_cast<const char*>(staging), N}, rows_from(dst, a), N, cols_b,
-                   per_slab);
+    stream_blocks<T>(StridedRows<T>{reinterpret_cast<const char*>(staging), N}, rows_from(dst, a), N, cols_b,
+                     per_slab);
   }
   return true;
 }
