@@ -50,7 +50,9 @@ namespace {
 // many source rows in flight, and the memory system, not the shuffles, is what such a copy waits on.
 // Measured on a 2-core EPYC (Zen 5) over 2-D to 5-D permutes of 16-128 MB: shorter runs cost up to a
 // third of the bandwidth, runs of 512 B or 1 KB gained nothing, and 128 KB tiles beat 32 KB ones by
-// 5-20% of copy bandwidth.
+// 5-20% of copy bandwidth. Measured again after the streamed and staged tiles (1- and 2-byte 2-D
+// transposes, alternating runs from cold caches in a fast spell): 64 KB tiles 0.94-1.03x, 256 KB
+// 0.87-1.03x, and 128-byte runs 0.77-1.0x.
 // Thin tiles (one side a short dim of at most kThinSide elements: 16 or 64 channels) keep kTileBytes
 // past the cache too. Their few source rows, far apart, each hold a long stretch of the tile; measured
 // from truly cold caches (two threads, 5-7 alternating rounds), NCHW <-> NHWC with C = 64 and

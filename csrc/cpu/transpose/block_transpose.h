@@ -161,6 +161,10 @@ inline void transpose_strip(const Rows& src, int64_t b, int64_t a, T* dst, int64
 // threads, where a store waits on memory, 3000 x 5592 transposes ran 1.1x as fast in bytes and
 // 1.05-1.1x in 2-byte elements, NHWC -> NCHW with C = 64 1.06-1.1x. With AVX2 (two pieces per vector)
 // the joins cost more than the extracts saved: 0.8x in L1.
+// GCC with VBMI joins each vector's four pieces with two 256-bit permutes and a byte permute
+// (vpermt2b); inserting the pieces straight from memory (vinserti32x4), or joining them as 64-bit
+// lanes (vshufi64x2), measured the same on 4096 x 4096 and 3000 x 5592 byte transposes, one thread
+// or two: past the cache the joins are not what these blocks wait on.
 // Its G P rows (64 of bytes, 32 of 2-byte elements) are read 16 bytes at a time, each row's line by
 // four blocks in turn, so it needs all of those lines in L1 at once: rows a multiple of 1 KB apart
 // (4096 x 4096 bytes) share a few of L1's sets and evict each other (0.7-0.8x of the strip), and take
