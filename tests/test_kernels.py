@@ -8,6 +8,13 @@ import reshapeops
 from helpers import WIDTH_DTYPES, assert_bitwise_equal, dtype_id, random_tensor
 
 
+def out_at(expected, offset):
+    """An empty out= shaped like `expected`, `offset` elements into a fresh buffer. At 0 it starts where
+    the allocator's buffers do, on a cache line; an offset of less than a line moves every row off its
+    lines."""
+    return torch.empty(expected.numel() + offset, dtype=expected.dtype)[offset:].view(expected.shape)
+
+
 def cases(dtype, gen):
     r = lambda *shape: random_tensor(shape, dtype, gen)  # noqa: E731
     return {
@@ -122,7 +129,7 @@ def test_stack_many_inputs_past_the_cache(dtype, gen, threads):
     lined = [random_tensor((17_000_000 // (1024 * width) + 5,), dtype, gen) for _ in range(1024)]
     expected = torch.stack(lined, -1)
     for offset in (0, 1):
-        out = torch.empty(expected.numel() + offset, dtype=dtype)[offset:].view(expected.shape)
+        out = out_at(expected, offset)
         reshapeops.stack(lined, -1, out=out)
         assert_bitwise_equal(out, expected, f"1,024 inputs, out= {offset} elements in")
 
@@ -170,8 +177,7 @@ def test_permutes_past_the_cache(dtype, gen):
     expected = heads.permute(0, 2, 1, 3).contiguous()
     assert_bitwise_equal(reshapeops.permute(heads, (0, 2, 1, 3)), expected, "head split")
     for offset in (1, d):
-        buffer = torch.empty(expected.numel() + offset, dtype=dtype)
-        out = buffer[offset:].view(expected.shape)
+        out = out_at(expected, offset)
         reshapeops.permute(heads, (0, 2, 1, 3), out=out)
         assert_bitwise_equal(out, expected, f"head split, out= {offset} elements in")
     reversed_4d = random_tensor((n // (30 * 30 * 37) + 1, 30, 30, 37), dtype, gen)
@@ -182,7 +188,7 @@ def test_permutes_past_the_cache(dtype, gen):
     on_lines = random_tensor((n // (16 * 16 * 32) // 16 * 16 + 16, 16, 16, 32), dtype, gen)
     expected = on_lines.permute(3, 2, 1, 0).contiguous()
     for offset in (0, 1):
-        out = torch.empty(expected.numel() + offset, dtype=dtype)[offset:].view(expected.shape)
+        out = out_at(expected, offset)
         reshapeops.permute(on_lines, (3, 2, 1, 0), out=out)
         assert_bitwise_equal(out, expected, f"reversal on lines, out= {offset} elements in")
     # Runs moved onto the destination's cache lines (write_tile_on_lines): each tile past a row's first
@@ -193,8 +199,7 @@ def test_permutes_past_the_cache(dtype, gen):
         batched = random_tensor((3, rows, n // (3 * rows)), dtype, gen)
         expected = batched.transpose(1, 2).contiguous()
         for offset in (0, 1, 3):
-            buffer = torch.empty(expected.numel() + offset, dtype=dtype)
-            out = buffer[offset:].view(expected.shape)
+            out = out_at(expected, offset)
             reshapeops.permute(batched, (0, 2, 1), out=out)
             assert_bitwise_equal(out, expected, f"rows of {rows}, out= {offset} elements in")
     # Tiles whose destination rows start on lines (2,048 elements) and whose source rows spread over
@@ -204,8 +209,7 @@ def test_permutes_past_the_cache(dtype, gen):
     wide = random_tensor((2048, n // 2048), dtype, gen)
     expected = wide.t().contiguous()
     for offset in (0, 64 // width, 1):
-        buffer = torch.empty(expected.numel() + offset, dtype=dtype)
-        out = buffer[offset:].view(expected.shape)
+        out = out_at(expected, offset)
         reshapeops.permute(wide, (1, 0), out=out)
         assert_bitwise_equal(out, expected, f"rows on lines, out= {offset} elements in")
     # Byte tiles whose source rows crowd L1 but not L2 (4,096 bytes apart) and whose destination rows
@@ -216,7 +220,7 @@ def test_permutes_past_the_cache(dtype, gen):
     for source in (crowded, crowded[:, : 4000 // width]):
         expected = source.t().contiguous()
         for offset in (0, 1):
-            out = torch.empty(expected.numel() + offset, dtype=dtype)[offset:].view(expected.shape)
+            out = out_at(expected, offset)
             reshapeops.permute(source, (1, 0), out=out)
             assert_bitwise_equal(out, expected, f"crowded rows {tuple(source.shape)}, out= {offset} elements in")
     # Channels last with C = 16 or 64: a tile's destination rows are one stretch of the output, written
@@ -230,8 +234,7 @@ def test_permutes_past_the_cache(dtype, gen):
         nchw = random_tensor((2, channels, n // (2 * channels * 127), 127), dtype, gen)
         expected = nchw.permute(0, 2, 3, 1).contiguous()
         assert_bitwise_equal(reshapeops.permute(nchw, (0, 2, 3, 1)), expected, f"C={channels}")
-        buffer = torch.empty(expected.numel() + 1, dtype=dtype)
-        out = buffer[1:].view(expected.shape)
+        out = out_at(expected, 1)
         reshapeops.permute(nchw, (0, 2, 3, 1), out=out)
         assert_bitwise_equal(out, expected, f"C={channels}, out= at an offset")
         assert_bitwise_equal(reshapeops.permute(expected, (0, 3, 1, 2)), nchw, f"C={channels} back")
