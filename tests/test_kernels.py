@@ -223,6 +223,14 @@ def test_permutes_past_the_cache(dtype, gen):
             out = out_at(expected, offset)
             reshapeops.permute(source, (1, 0), out=out)
             assert_bitwise_equal(out, expected, f"crowded rows {tuple(source.shape)}, out= {offset} elements in")
+    # Channels first with C = 64 and rows 16 KB apart fill L2's sets to its 16 ways: byte tiles are
+    # staged all the same (and take the buffer with out= one element in).
+    channels_first = random_tensor((n * width // (64 * 16384) + 1, 64, 16384 // width), dtype, gen)
+    expected = channels_first.transpose(1, 2).contiguous()
+    for offset in (0, 1):
+        out = out_at(expected, offset)
+        reshapeops.permute(channels_first, (0, 2, 1), out=out)
+        assert_bitwise_equal(out, expected, f"C=64 rows 16 KB apart, out= {offset} elements in")
     # Channels last with C = 16 or 64: a tile's destination rows are one stretch of the output, written
     # in 1 KB pieces that end on the output's 1 KB boundaries. An odd H x W leaves a ragged last tile;
     # out= one element into a buffer starts every stretch part-way into a piece. Back to channels first,

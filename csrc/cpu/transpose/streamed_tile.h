@@ -19,7 +19,8 @@
 // Where it stops being the right choice: destination rows that do not start on a line (3000 bytes
 // apart: every line would need two vectors merged, and that merging cost what the buffer cost), and
 // source rows that crowd the cache's sets (StreamedBlock::crowded): those keep the buffered tile, but
-// for byte tiles whose rows crowd L1 only, which are staged (stream_tile_staged).
+// for byte tiles whose rows crowd L1 and fill L2's sets no more than its ways hold, which are staged
+// (stream_tile_staged).
 // The next tile's lines are requested a share before every block, as the write-out requests them
 // between 1 KB pieces: requested once per group of rows (four times as many at once), most of them
 // were dropped, and bytes ran 0.8-0.9x as fast as with the buffered tile.
@@ -149,9 +150,17 @@ TableDst<T> rows_from(const TableDst<T>& d, int64_t a0) { return {d.base, d.offs
 // Measured in alternating runs from truly cold caches: 4096 x 4096 bytes 1.05-1.11x on two threads
 // in slow spells (copy 39-43 GB/s), 1.19-1.21x in a fast one (67-74 GB/s), 1.10-1.16x on one thread;
 // 512 x 512 byte batches 0.96-1.09x. Not for 2-byte elements: their 512 x 512 batches ran 0.84-0.97x
-// and 4096 x 4096 0.91-0.95x on two threads (1.29x on one). Nor where a block's 64 rows crowd L2 as
-// well (reversals of power-of-two dims), whose lines are evicted before they are staged.
+// and 4096 x 4096 0.91-0.95x on two threads (1.29x on one), and C = 64 channels first the same.
+// Staging reads each line once, so a block's rows may fill L2's sets up to its 16 ways, where
+// stream_tile's square blocks stop at 8: uint8 NCHW -> NHWC with C = 64 (rows 16 KB apart, 16 in
+// each of the sets they use) ran 1.17-1.27x as fast staged as buffered, on one thread or two, in fast
+// and slow spells. More rows per set (reversals of power-of-two dims, rows 64 KB apart) keep the
+// buffer: their lines are evicted before they are staged.
 constexpr int64_t kStagingBytes = 16 * 1024;  // 256 source rows: a tile's cols_b past the cache
+
+// More than 16 source rows starting in the same line of L2's 64 KB period: more than its ways hold.
+template <typename Rows>
+inline bool overfill_l2_sets(const Rows& src, int64_t rows) { return crowd_sets<1024, 16>(src, rows); }
 
 template <typename Rows, typename Dst>
 inline bool stream_tile_staged(const Rows& src, const Dst& dst, int64_t rows_a, int64_t cols_b,
@@ -159,7 +168,7 @@ inline bool stream_tile_staged(const Rows& src, const Dst& dst, int64_t rows_a, 
   using T = uint8_t;
   constexpr int N = 64;
   if (rows_a % N != 0 || cols_b % N != 0 || cols_b * N > kStagingBytes || !rows_start_on_lines(dst, rows_a) ||
-      crowd_l2_sets(src, N)) {
+      overfill_l2_sets(src, cols_b)) {
     return false;
   }
   alignas(64) static thread_local T staging_buffer[kStagingBytes];
