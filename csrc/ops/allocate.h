@@ -1,7 +1,7 @@
 // Fresh outputs. A new buffer's pages are mapped on first write, one 4 KB page fault at a time; for a
 // large output that costs about as much as the copy itself. Asking the kernel for 2 MB pages on the
 // still-untouched buffer (madvise, where transparent huge pages are in "madvise" mode) cuts the faults
-// 512-fold. Measured on the development machine: see benchmarks/README.md ("first touch").
+// 512-fold. Measured on the development machine: see benchmarks/NOTES.md ("Pages").
 #pragma once
 
 #include <ATen/core/Tensor.h>
