@@ -150,7 +150,7 @@ TableDst<T> rows_from(const TableDst<T>& d, int64_t a0) { return {d.base, d.offs
 // Measured in alternating runs from truly cold caches: 4096 x 4096 bytes 1.05-1.11x on two threads
 // in slow spells (copy 39-43 GB/s), 1.19-1.21x in a fast one (67-74 GB/s), 1.10-1.16x on one thread;
 // 512 x 512 byte batches 0.96-1.09x. Not for 2-byte elements: their 512 x 512 batches ran 0.84-0.97x
-// and 4096 x 4096 0.91-0.95x on two threads (1.29x on one), and C = 64 channels first the same.
+// and 4096 x 4096 0.91-0.95x on two threads (1.29x on one), and C = 64 channels first gained nothing.
 // Staging reads each line once, so a block's rows may fill L2's sets up to its 16 ways, where
 // stream_tile's square blocks stop at 8: uint8 NCHW -> NHWC with C = 64 (rows 16 KB apart, 16 in
 // each of the sets they use) ran 1.17-1.27x as fast staged as buffered, on one thread or two, in fast
