@@ -77,9 +77,9 @@ void fill_block(const CatInputs& inputs, int64_t slice_bytes, int64_t r0, int64_
 }
 
 // One element from each of many inputs per output row, past the cache: a 2-D transpose whose source
-// rows are the inputs. Tiles of kTileRows rows x (kRunBytes / element size) inputs are built in a
-// buffer and streamed out as runs of kRunBytes into each output row, the next tile's lines prefetched
-// meanwhile, as copy_transpose does. Filling blocks of whole output rows instead wrote each row in
+// rows are the inputs. Tiles of kTileRows rows (more for few inputs of 1 byte, see below) x
+// (kRunBytes / element size) inputs are built in a buffer and streamed out as runs of kRunBytes into
+// each output row, the next tile's lines prefetched meanwhile, as copy_transpose does. Filling blocks of whole output rows instead wrote each row in
 // pieces of 64 inputs with ordinary stores, and with no requests ahead waited on every input's misses:
 // for 32 to 128 inputs of 1 to 8 bytes (rows too short for tiles, until tiles of all inputs were
 // written out as one stretch) the tiles ran 1.2-2x as fast on one thread (64 one-byte inputs: 22 -> 42 GB/s).
@@ -91,19 +91,28 @@ void gather_tiles(const CatInputs& inputs, int element_size, int64_t row_begin, 
   // Tiles of 128 KB: runs of 1 KB by 128 rows. Against runs of 512 B by 256 rows, in
   // four interleaved runs: 1,000 x [128, 128] uint8 +7 to +22 points of copy, 100 x [160000] float32
   // +3 to +29, float16 cases -5 to +18.
-  constexpr int64_t kRunBytes = 1024, kTileRows = 128;
+  // A tile of fewer inputs, which the buffer holds taller, takes at least kInputRunBytes of each: 100
+  // x [160000] uint8 (tiles of 100 x 128 bytes) ran 1.15-1.17x as fast with 256 rows as with 128, on
+  // one thread and two, from cold caches; 1,000 inputs with 256 rows (a 256 KB buffer) 1.0-1.03x, and
+  // longer runs lost (512 rows 0.97x, 1,280 rows 0.88-0.95x).
+  constexpr int64_t kRunBytes = 1024, kTileRows = 128, kInputRunBytes = 256;
   alignas(64) static thread_local char buffer[kTileRows * (kRunBytes + 64)];
   const int64_t es = element_size, count = inputs.count;
   const int64_t tile_b = kRunBytes / es;
+  const int64_t buffer_row_bytes = padded_row(std::min(tile_b, count), es) * es;
+  int64_t tile_rows = kTileRows;
+  while (tile_rows * es < kInputRunBytes && 2 * tile_rows * buffer_row_bytes <= int64_t(sizeof(buffer))) {
+    tile_rows *= 2;
+  }
   const TransposeTileKernel& kernel = transpose_tile_kernel();
-  for (int64_t r0 = row_begin; r0 < row_end; r0 += kTileRows) {
-    const int64_t ra = std::min(kTileRows, row_end - r0);
+  for (int64_t r0 = row_begin; r0 < row_end; r0 += tile_rows) {
+    const int64_t ra = std::min(tile_rows, row_end - r0);
     for (int64_t j0 = 0; j0 < count; j0 += tile_b) {
       const int64_t cb = std::min(tile_b, count - j0);
       // The next tile: the next inputs on these rows, or the first inputs on the next rows.
       const bool same_rows = j0 + cb < count;
       const int64_t next_j = same_rows ? j0 + cb : 0, next_r = same_rows ? r0 : r0 + ra;
-      const int64_t next_rows = next_r < row_end ? std::min(kTileRows, row_end - next_r) : 0;
+      const int64_t next_rows = next_r < row_end ? std::min(tile_rows, row_end - next_r) : 0;
       const char* const* next_inputs = inputs.data + next_j;
       const int64_t next_offset = next_r * es;
       NextTilePrefetch next([=](int64_t b) { return next_inputs[b] + next_offset; },
