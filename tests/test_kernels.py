@@ -120,9 +120,10 @@ def test_stack_many_inputs_past_the_cache(dtype, gen, threads):
     assert_bitwise_equal(reshapeops.stack(wide, -1), torch.stack(wide, -1))
     # Few inputs: one tile holds them all, so its output rows are one stretch (40 inputs), unless
     # they are a multiple of 128 bytes long (128 inputs of 1 byte), which tiles pad in their buffer,
-    # or start on lines (64 inputs), which tiles stream from registers. Tiles of 1-byte inputs are
-    # 256 rows tall where the buffer holds them (40, 64 and 128 inputs).
-    for count in (40, 64, 128):
+    # or start on lines (64 inputs), which tiles stream from registers; so do 16 inputs of 1 or 2
+    # bytes, four or two output rows to a line. Tiles of 1-byte inputs are 256 rows tall where the
+    # buffer holds them.
+    for count in (16, 40, 64, 128):
         few = [random_tensor((17_000_000 // (count * width) + 5,), dtype, gen) for _ in range(count)]
         assert_bitwise_equal(reshapeops.stack(few, -1), torch.stack(few, -1), f"count={count}")
     # Output rows of 1,024 inputs start on lines: tiles of whole blocks are streamed from registers
