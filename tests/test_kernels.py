@@ -163,6 +163,25 @@ def test_zips_of_every_count_past_the_cache(dtype, gen, threads):
 
 
 @pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
+def test_slices_with_a_step_past_the_cache(dtype, gen, threads):
+    # Outputs of 13 MB: slices with a step of 2 (and of 3 and 4 for 2- to 8-byte elements) are gathered
+    # in registers and streamed out a line at a time. A row's partial lines at either end take ordinary
+    # stores (rows of 4,099 elements; out= one element in), and so does the slice's last element,
+    # whose vector would read past the tensor (the flat slice ends on the storage's last element).
+    width = torch.empty((), dtype=dtype).element_size()
+    n = 13_000_000 // width
+    for step in (2, 3, 4):
+        base = random_tensor((n // 4099 + 1, 4099 * step), dtype, gen)
+        for name, x in (("[:, ::step]", base[:, ::step]), ("[:, 1::step]", base[:, 1::step]),
+                        ("flat, to the end", base.view(-1)[step - 1 :: step])):
+            expected = x.contiguous()
+            assert_bitwise_equal(reshapeops.contiguous(x), expected, f"step {step}, {name}")
+            out = out_at(expected, 1)
+            reshapeops.contiguous(x, out=out)
+            assert_bitwise_equal(out, expected, f"step {step}, {name}, out= one element in")
+
+
+@pytest.mark.parametrize("dtype", WIDTH_DTYPES, ids=dtype_id)
 def test_permutes_past_the_cache(dtype, gen):
     # Outputs of 13 MB take streaming stores, which cover whole destination lines only; rows whose
     # length is no multiple of a line (and views at odd offsets) leave partial lines at both ends of

@@ -15,5 +15,6 @@
 #include "block_transpose.h"
 #include "interleave.h"
 #include "streamed_tile.h"
+#include "streamed_step.h"
 #include "entry_points.inc"
 #endif

@@ -25,7 +25,8 @@ int isa_cap() {
 #define RESHAPEOPS_ISA_KERNELS(isa)                                                                    \
   TransposeTileKernel {                                                                                \
     #isa, isa::transpose_tile, isa::block_row_bytes, isa::transpose_tile_gather, isa::interleave,    \
-        isa::deinterleave, isa::gather_step, isa::copy_rows, isa::transpose_streamed,                    \
+        isa::deinterleave, isa::gather_step, isa::gather_step_streamed, isa::copy_rows,                 \
+        isa::transpose_streamed,                                                                       \
         isa::gather_streamed                                                                           \
   }
 

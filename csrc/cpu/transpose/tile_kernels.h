@@ -31,6 +31,8 @@ constexpr int kMaxZipCount = 15;
 using InterleaveFn = bool (*)(int count, int element_size, const char* const* rows, int64_t n, char* dst);
 using DeinterleaveFn = bool (*)(int count, int element_size, const char* src, int64_t n, char* const* rows);
 // A strided row into a contiguous one: dst[i] = src[i * step] for step 0, 2, 3 or 4 (false otherwise).
+// The streamed one writes whole lines with streaming stores (streamed_step.h; AVX-512 only, false
+// elsewhere) and fences before it returns.
 using GatherStepFn = bool (*)(int step, int element_size, const char* src, int64_t n, char* dst);
 // `rows` rows of `bytes` each, rows s_step / d_step bytes apart, with whole-vector moves.
 using RowRunFn = void (*)(const char* s, int64_t s_step, char* d, int64_t d_step, int64_t rows, int64_t bytes);
@@ -65,6 +67,7 @@ struct TransposeTileKernel {
   InterleaveFn interleave;
   DeinterleaveFn deinterleave;
   GatherStepFn gather_step;
+  GatherStepFn gather_step_streamed;
   RowRunFn copy_rows;
   TransposeStreamedFn run_streamed;
   GatherStreamedFn gather_streamed;
@@ -82,6 +85,7 @@ const TransposeTileKernel& transpose_tile_kernel();
   bool interleave(int, int, const char* const*, int64_t, char*);                                 \
   bool deinterleave(int, int, const char*, int64_t, char* const*);                               \
   bool gather_step(int, int, const char*, int64_t, char*);                                       \
+  bool gather_step_streamed(int, int, const char*, int64_t, char*);                              \
   void copy_rows(const char*, int64_t, char*, int64_t, int64_t, int64_t);                        \
   bool transpose_streamed(int, const char*, int64_t, const DestinationRows&, int64_t, int64_t, const LineRequests&); \
   bool gather_streamed(int, const char* const*, int64_t, const DestinationRows&, int64_t, int64_t,            \
