@@ -79,10 +79,11 @@ void fill_block(const CatInputs& inputs, int64_t slice_bytes, int64_t r0, int64_
 // One element from each of many inputs per output row, past the cache: a 2-D transpose whose source
 // rows are the inputs. Tiles of kTileRows rows (more for few inputs of 1 byte, see below) x
 // (kRunBytes / element size) inputs are built in a buffer and streamed out as runs of kRunBytes into
-// each output row, the next tile's lines prefetched meanwhile, as copy_transpose does. Filling blocks of whole output rows instead wrote each row in
-// pieces of 64 inputs with ordinary stores, and with no requests ahead waited on every input's misses:
-// for 32 to 128 inputs of 1 to 8 bytes (rows too short for tiles, until tiles of all inputs were
-// written out as one stretch) the tiles ran 1.2-2x as fast on one thread (64 one-byte inputs: 22 -> 42 GB/s).
+// each output row, the next tile's lines prefetched meanwhile, as copy_transpose does. Filling blocks
+// of whole output rows instead wrote each row in pieces of 64 inputs with ordinary stores, and with
+// no requests ahead waited on every input's misses: for 32 to 128 inputs of 1 to 8 bytes (rows too
+// short for tiles, until tiles of all inputs were written out as one stretch) the tiles ran 1.2-2x as
+// fast on one thread (64 one-byte inputs: 22 -> 42 GB/s).
 // Where the output rows start on lines (rows of a multiple of 64 bytes: 1,000 or 10,000 float32 or
 // float64 inputs), a tile of whole blocks skips the buffer and goes from registers to memory
 // (transpose/streamed_tile.h): 10,000 x [1600] float32 1.05x on two threads, 1.05-1.15x on one.

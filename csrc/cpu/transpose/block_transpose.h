@@ -30,6 +30,18 @@ struct LaneVector {
   typedef T type __attribute__((vector_size(Lanes * sizeof(T))));
 };
 
+// Calls f(T{}) with the unsigned type of 1, 2, 4 or 8 bytes; false, calling nothing, for other widths.
+template <typename F>
+inline bool with_word_type(int element_size, F&& f) {
+  switch (element_size) {
+    case 1: f(uint8_t{}); return true;
+    case 2: f(uint16_t{}); return true;
+    case 4: f(uint32_t{}); return true;
+    case 8: f(uint64_t{}); return true;
+    default: return false;
+  }
+}
+
 // Lane m of interleave_low(x, y) is x[m/2] for even m and y[m/2] for odd m; the high variant takes the
 // upper halves. Lanes of y are numbered from N in __builtin_shufflevector.
 template <int N>

@@ -194,13 +194,7 @@ void gather_step_of(const char* src_bytes, int64_t n, char* dst_bytes) {
 
 template <int Step>
 bool gather_step_for(int element_size, const char* src, int64_t n, char* dst) {
-  switch (element_size) {
-    case 1: gather_step_of<Step, uint8_t>(src, n, dst); return true;
-    case 2: gather_step_of<Step, uint16_t>(src, n, dst); return true;
-    case 4: gather_step_of<Step, uint32_t>(src, n, dst); return true;
-    case 8: gather_step_of<Step, uint64_t>(src, n, dst); return true;
-    default: return false;
-  }
+  return with_word_type(element_size, [&](auto word) { gather_step_of<Step, decltype(word)>(src, n, dst); });
 }
 
 inline bool gather_with_step(int step, int element_size, const char* src, int64_t n, char* dst) {

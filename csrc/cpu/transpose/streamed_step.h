@@ -88,13 +88,7 @@ void stream_slice_of(const char* src_bytes, int64_t n, char* dst_bytes) {
 
 template <int Step>
 bool stream_slice_for(int element_size, const char* src, int64_t n, char* dst) {
-  switch (element_size) {
-    case 1: stream_slice_of<Step, uint8_t>(src, n, dst); return true;
-    case 2: stream_slice_of<Step, uint16_t>(src, n, dst); return true;
-    case 4: stream_slice_of<Step, uint32_t>(src, n, dst); return true;
-    case 8: stream_slice_of<Step, uint64_t>(src, n, dst); return true;
-    default: return false;
-  }
+  return with_word_type(element_size, [&](auto word) { stream_slice_of<Step, decltype(word)>(src, n, dst); });
 }
 
 // False, writing nothing, for the steps and sizes that keep the plain gather (see above).

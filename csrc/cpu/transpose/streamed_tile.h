@@ -107,7 +107,7 @@ inline void stream_blocks(const Rows& src, const Dst& dst, int64_t rows_a, int64
   using Block = StreamedBlock<T>;
   constexpr int G = Block::G, B = Block::B;
   const int64_t blocks = rows_a / G * (cols_b / B);
-  const int64_t lines_per_block = blocks > 0 ? (next.lines + blocks - 1) / blocks : 0;
+  const int64_t lines_per_block = next.share(blocks);
   for (int64_t a = 0; a < rows_a; a += G) {
     T* out[G];
 #pragma GCC unroll 16
@@ -176,9 +176,8 @@ inline bool stream_tile_staged(const Rows& src, const Dst& dst, int64_t rows_a, 
   }
   alignas(64) static thread_local T staging_buffer[kStagingBytes];
   T* const staging = staging_buffer;  // once: stores may alias what a thread-local's address is read from
-  const int64_t slabs = rows_a / N;
   LineRequests per_slab = next;
-  per_slab.lines = (next.lines + slabs - 1) / slabs;
+  per_slab.lines = next.share(rows_a / N);
   for (int64_t a = 0; a < rows_a; a += N) {
     for (int64_t b = 0; b < cols_b; ++b) std::memcpy(staging + b * N, src.row(b) + a, N);
     stream_blocks<T>(StridedRows<T>{reinterpret_cast<const char*>(staging), N}, rows_from(dst, a), N, cols_b,
@@ -221,8 +220,7 @@ inline bool stream_tile_16_wide(const Rows& src, const StridedDst<T>& dst, int64
   if (cols_b != 16 || dst.ld != 16 || rows_a % N != 0 || reinterpret_cast<uintptr_t>(dst.base) % 64 != 0) {
     return false;
   }
-  const int64_t blocks = rows_a / N;
-  const int64_t lines_per_block = (next.lines + blocks - 1) / blocks;
+  const int64_t lines_per_block = next.share(rows_a / N);
   for (int64_t a = 0; a < rows_a; a += N) {
     next.request(next.self, lines_per_block);
     V rows[Halves][G];
@@ -257,9 +255,10 @@ inline bool stream_tile_16_wide(const Rows& src, const StridedDst<T>& dst, int64
   return true;
 }
 
+// The first streamed kernel that covers the tile: 16-byte rows, blocks, or a staged byte tile.
 template <typename T, typename Rows, typename Dst>
-inline bool stream_tile_or_staged(const Rows& src, const Dst& dst, int64_t rows_a, int64_t cols_b,
-                                  const LineRequests& next) {
+inline bool stream_tile_any(const Rows& src, const Dst& dst, int64_t rows_a, int64_t cols_b,
+                            const LineRequests& next) {
   if constexpr (sizeof(T) <= 2 && std::is_same_v<Dst, StridedDst<T>>) {
     if (stream_tile_16_wide<T>(src, dst, rows_a, cols_b, next)) return true;
   }
@@ -272,8 +271,8 @@ template <typename T, typename Rows>
 inline bool stream_tile_to(const Rows& src, const DestinationRows& dst, int64_t rows_a, int64_t cols_b,
                            const LineRequests& next) {
   T* base = reinterpret_cast<T*>(dst.base);
-  if (dst.offsets != nullptr) return stream_tile_or_staged<T>(src, TableDst<T>{base, dst.offsets}, rows_a, cols_b, next);
-  return stream_tile_or_staged<T>(src, StridedDst<T>{base, dst.ld}, rows_a, cols_b, next);
+  if (dst.offsets != nullptr) return stream_tile_any<T>(src, TableDst<T>{base, dst.offsets}, rows_a, cols_b, next);
+  return stream_tile_any<T>(src, StridedDst<T>{base, dst.ld}, rows_a, cols_b, next);
 }
 
 template <template <typename> class Rows, typename... RowArgs>

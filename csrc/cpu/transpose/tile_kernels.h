@@ -44,6 +44,8 @@ struct LineRequests {
   void (*request)(void* self, int64_t lines);
   void* self;
   int64_t lines;
+  // Lines per request for `parts` requests to cover them all.
+  int64_t share(int64_t parts) const { return parts > 0 ? (lines + parts - 1) / parts : 0; }
 };
 // Where a streamed tile's destination rows are: row a at base + a * ld elements, or, where `offsets`
 // is given, at base + offsets[a] elements (the rows of a tile spanning several dims).
