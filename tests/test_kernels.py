@@ -202,6 +202,17 @@ def test_permutes_past_the_cache(dtype, gen):
         out = out_at(expected, offset)
         reshapeops.permute(heads, (0, 2, 1, 3), out=out)
         assert_bitwise_equal(out, expected, f"head split, out= {offset} elements in")
+    # A head merge with rows of one line takes them in turns: 16 sequence rows from one head, the same
+    # from the next (8 or 4 rows where the sequence divides no further). Heads in pairs with sequences
+    # of every remainder, an odd count of heads (no pairs) and out= one element in (rows off lines).
+    for h, extra in ((16, 0), (16, 8), (16, 4), (16, 2), (15, 0)):
+        s = 14_000_000 // (2 * 16 * 64) // 16 * 16 + extra
+        merge = random_tensor((2, h, s, d), dtype, gen)
+        expected = merge.permute(0, 2, 1, 3).contiguous()
+        for offset in (0, 1):
+            out = out_at(expected, offset)
+            reshapeops.permute(merge, (0, 2, 1, 3), out=out)
+            assert_bitwise_equal(out, expected, f"head merge of {h} x {s}, out= {offset} elements in")
     reversed_4d = random_tensor((n // (30 * 30 * 37) + 1, 30, 30, 37), dtype, gen)
     assert_bitwise_equal(reshapeops.permute(reversed_4d, (3, 2, 1, 0)), reversed_4d.permute(3, 2, 1, 0).contiguous())
     # Tiles spanning several dims whose destination rows all start on lines (a multiple of 16

@@ -47,7 +47,8 @@ constexpr int64_t kStreamRowBytes = 128;
 
 // Whether every destination row of 64 bytes is one whole line. Streamed, the head split of uint8
 // (16 MB, rows of 64 bytes, cold caches, two threads, 13-15 alternating rounds) ran 1.34-1.52x as
-// fast (77-81% -> 105-117% of copy); the head merge 0.89-1.10x, within the noise.
+// fast (77-81% -> 105-117% of copy); the head merge 0.89-1.10x, within the noise, until its rows were
+// taken in turns (in_turns_of_neighbours).
 bool rows_are_whole_lines(const CopyPlan& plan, int64_t row_bytes, const char* dst) {
   if (row_bytes != 64 || reinterpret_cast<uintptr_t>(dst) % 64 != 0) return false;
   for (int i = 0; i < plan.rank - 1; ++i) {
@@ -56,17 +57,64 @@ bool rows_are_whole_lines(const CopyPlan& plan, int64_t row_bytes, const char* d
   return true;
 }
 
+// Rows of one line, streamed in the source's order, land one at a time in the destination; where the
+// rows before and after each (in the destination) come from elsewhere in the source, as in a head
+// merge (b, h, s, d) -> (b, s, h, d) with d of 64 bytes, each line is written alone, 16 heads' rows
+// (1 KB) from the last one. The memory takes such lines slowly when they are a multiple of 512 bytes
+// apart: a test program streaming 64-byte rows from one sequential source to rows 512 B to 4 KB apart
+// ran 23-28 GB/s on one thread, against 45-47 GB/s for rows 768 or 1,280 B apart and 48-55 for a
+// streamed copy. Taken in turns from two sources whose rows are neighbours in the destination (16 rows
+// from head h, the same 16 from head h + 1, and so on), every line is soon followed by its neighbour,
+// and the same program ran 43-51 GB/s at every spacing; turns of 8 or 16 rows did as well, a single
+// row per turn less so, and four heads' rows at once (four sources) 24-31 GB/s.
+constexpr int64_t kTurnRows = 16;
+
+// `ordered` (rows in the source's order) walked in turns: the dim whose rows are neighbours in the
+// destination is split in pairs, the walk's innermost dim in turns of up to kTurnRows rows, and both
+// inner parts go innermost, so the walk copies a turn of rows from one of the pair, then the same turn
+// from the other. Unchanged where there is no such pair of dims, or the turns would be under 4 rows.
+CopyPlan in_turns_of_neighbours(const CopyPlan& ordered) {
+  const int last = ordered.rank - 1, inner = last - 1;
+  if (inner < 1 || ordered.rank + 2 > kMaxPlanRank) return ordered;
+  const int64_t row = ordered.sizes[last];
+  int near = -1;
+  for (int d = 0; d < inner; ++d) {
+    if (ordered.dst_strides[d] == row && ordered.sizes[d] % 2 == 0) near = d;
+  }
+  int64_t turn = kTurnRows;
+  while (turn > 1 && ordered.sizes[inner] % turn != 0) turn /= 2;
+  if (near < 0 || turn < 4) return ordered;
+  CopyPlan turns = ordered;
+  const int64_t sizes[3] = {2, turn, row};
+  const int64_t src_strides[3] = {ordered.src_strides[near], ordered.src_strides[inner], ordered.src_strides[last]};
+  const int64_t dst_strides[3] = {ordered.dst_strides[near], ordered.dst_strides[inner], ordered.dst_strides[last]};
+  for (const auto& [d, factor] : {std::pair{near, int64_t{2}}, std::pair{inner, turn}}) {
+    turns.sizes[d] /= factor;
+    turns.src_strides[d] *= factor;
+    turns.dst_strides[d] *= factor;
+  }
+  for (int i = 0; i < 3; ++i) {
+    turns.sizes[last + i] = sizes[i];
+    turns.src_strides[last + i] = src_strides[i];
+    turns.dst_strides[last + i] = dst_strides[i];
+  }
+  turns.rank += 2;
+  return turns;
+}
+
 }  // namespace
 
 void copy_rows(const CopyPlan& plan, const char* src, char* dst) {
-  const int last = plan.rank - 1;
-  const int64_t row_len = plan.sizes[last];
+  const int64_t row_len = plan.sizes[plan.rank - 1];
   const int64_t row_bytes = row_len * plan.element_size;
-  const OuterWalker outer(row_bytes <= kInlineRowBytes ? in_source_order(plan) : plan, last);
+  const bool line_rows = row_bytes < kStreamRowBytes && rows_are_whole_lines(plan, row_bytes, dst);
+  const bool stream = (row_bytes >= kStreamRowBytes || line_rows) && use_streaming_stores(plan.numel * plan.element_size);
+  CopyPlan walked = row_bytes <= kInlineRowBytes ? in_source_order(plan) : plan;
+  if (stream && line_rows) walked = in_turns_of_neighbours(walked);
+  const OuterWalker outer(walked, walked.rank - 1);
   if (row_bytes > 4 * kBytesPerTask) {  // few long rows: split each, so every core gets a share
     const int64_t es = plan.element_size;
     const int64_t chunk = kBytesPerTask / es;
-    const bool stream = use_streaming_stores(plan.numel * es);
     for_each_chunk(outer, row_len, chunk, 1, [&](int64_t so, int64_t do_, int64_t start, int64_t n) {
       write_run(stream, dst + (do_ + start) * es, src + (so + start) * es, n * es);
       if (stream) stream_fence();
@@ -81,8 +129,6 @@ void copy_rows(const CopyPlan& plan, const char* src, char* dst) {
     const int64_t src_step = outer.rank ? outer.src_strides[outer.rank - 1] * es : 0;
     const int64_t dst_step = outer.rank ? outer.dst_strides[outer.rank - 1] * es : 0;
     const bool inline_rows = row_bytes <= kInlineRowBytes;
-    const bool stream = (row_bytes >= kStreamRowBytes || rows_are_whole_lines(plan, row_bytes, dst)) &&
-                        use_streaming_stores(plan.numel * es);
     const RowRunFn copy_rows_run = transpose_tile_kernel().copy_rows;
     for (int64_t r = begin; r < end;) {
       const int64_t n = std::min(walker.run_left(), end - r);
