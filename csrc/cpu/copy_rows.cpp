@@ -5,7 +5,9 @@
 // Past the cache, rows of at least kStreamRowBytes are written with streaming stores (no read for
 // ownership): measured on attention-head splits and merges of 16-128 MB, 1.3-1.8x faster than
 // ordinary stores for rows of 128-512 bytes. Rows of one line stream only when each is a whole line:
-// a row that straddles two would leave two partial lines, each written as a read and a merge.
+// a row that straddles two would leave two partial lines, each written as a read and a merge. Those
+// that stream are taken in turns from two sources whose rows are neighbours in the destination, as
+// the memory takes lines written alone slowly (in_turns_of_neighbours).
 // Bytes moved: 2 * numel * element_size. Stops being right when rows get very short (a few elements):
 // then per-row overhead dominates and the planner would rather see the dims folded or transposed.
 #include <ATen/Parallel.h>
