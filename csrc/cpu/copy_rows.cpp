@@ -109,7 +109,7 @@ CopyPlan in_turns_of_neighbours(const CopyPlan& ordered) {
 void copy_rows(const CopyPlan& plan, const char* src, char* dst) {
   const int64_t row_len = plan.sizes[plan.rank - 1];
   const int64_t row_bytes = row_len * plan.element_size;
-  const bool line_rows = row_bytes < kStreamRowBytes && rows_are_whole_lines(plan, row_bytes, dst);
+  const bool line_rows = rows_are_whole_lines(plan, row_bytes, dst);
   const bool stream = (row_bytes >= kStreamRowBytes || line_rows) && use_streaming_stores(plan.numel * plan.element_size);
   CopyPlan walked = row_bytes <= kInlineRowBytes ? in_source_order(plan) : plan;
   if (stream && line_rows) walked = in_turns_of_neighbours(walked);
