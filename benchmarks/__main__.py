@@ -30,6 +30,8 @@ def parse_args(argv):
     p.add_argument("--cache", choices=("cold", "warm"), default="cold",
                    help="empty the last-level cache before every timed call (default), or repeat calls warm")
     p.add_argument("--rounds", type=int, default=7, help="interleaved rounds per case (median kept)")
+    p.add_argument("--passes", type=int, default=1,
+                   help="time the whole list this many times over and keep each case's median pass")
     p.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     p.add_argument("--first-touch", action="store_true", help="also measure page-fault cost (CPU)")
     p.add_argument("--reference", action="store_true", help="also time the naive copy on permutes (CPU)")
@@ -98,15 +100,22 @@ def main(argv=None):
     clock, generator = Clock(args.device, args.cache), torch.Generator().manual_seed(int(time.time()))
     info = machine.describe(args.device)
     info["cache"] = args.cache
+    info["passes"] = args.passes
     print(f"reshapeops benchmarks: {args.size} list on {info.get('gpu') or info['cpu']} "
           f"({info['threads']} threads), torch {info['torch']}, {args.cache} caches")
 
-    rows = []
+    passes = []
     started = time.time()
-    for case in cases:
-        for size in sizes:
-            rows += run_case(case, case_lists.DTYPES[size], args, clock, generator)
-        print(f"  {case.label} ({time.time() - started:.0f} s)", flush=True)
+    for number in range(1, args.passes + 1):
+        rows = []
+        for case in cases:
+            for size in sizes:
+                rows += run_case(case, case_lists.DTYPES[size], args, clock, generator)
+            print(f"  {case.label} ({time.time() - started:.0f} s)", flush=True)
+        passes.append(rows)
+        if args.passes > 1:
+            report.print_pass(number, rows)
+    rows = report.combine_passes(passes)
     tiny = [run_tiny(c, args, generator) for c in tiny_cases]
 
     for op in ops:
@@ -121,7 +130,7 @@ def main(argv=None):
 
     os.makedirs(args.out_dir, exist_ok=True)
     stem = os.path.join(args.out_dir, f"{args.device}-{args.size}" + ("-warm" if args.cache == "warm" else ""))
-    report.write_json(stem + ".json", info, rows, tiny, summary)
+    report.write_json(stem + ".json", info, rows, tiny, summary, passes)
     report.write_csv(stem + ".csv", rows)
     written = [stem + ".json", stem + ".csv"]
     if not args.no_plot:

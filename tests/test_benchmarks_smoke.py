@@ -81,6 +81,49 @@ def test_summary_counts_cases_slower_than_torch():
     assert s["geomean_pct_of_copy"] == pytest.approx((90 * 50) ** 0.5)
 
 
+def test_passes_keep_each_cases_median_ratio_and_its_spread():
+    def row(case, copy, ours, torch_gbs):
+        return dict(op="permute", case=case, mode="out", mb=64, copy_gbs=copy, ours_gbs=ours, torch_gbs=torch_gbs,
+                    numpy_gbs=None, reference_gbs=None, pct_of_copy=100 * ours / copy, x_torch=ours / torch_gbs)
+
+    passes = [[row("a", 40, 36, 9), row("b", 50, 30, 10)],
+              [row("a", 80, 48, 12), row("b", 40, 30, 8)],
+              [row("a", 60, 51, 10), row("b", 45, 45, 10)]]
+    a, b = report.combine_passes(passes)
+    assert (a["case"], b["case"]) == ("a", "b")
+    # The median of each pass's own ratio (90, 60, 85), not the ratio of the median speeds (51 / 60).
+    assert a["pct_of_copy"] == pytest.approx(85) and a["copy_gbs"] == 60 and a["ours_gbs"] == 48
+    assert (a["pct_of_copy_min"], a["pct_of_copy_max"]) == pytest.approx((60, 90))
+    assert b["pct_of_copy"] == pytest.approx(75) and b["x_torch"] == pytest.approx(3.75) and b["numpy_gbs"] is None
+    (s,) = report.summarize([a, b])
+    assert s["under_floor"] == 1  # b: 75% of copy, under the permute floor of 80%
+
+
+def test_floors_count_only_calls_into_out_of_ops_that_have_one():
+    rows = [dict(op=op, mode=mode, mb=mb, pct_of_copy=p, x_torch=2.0)
+            for op, mode, mb, p in [("permute", "out", 64, 79.9), ("permute", "out", 64, 80.0),
+                                    ("permute", "out", 4, 10.0), ("permute", "alloc", 64, 10.0),
+                                    ("stack", "out", 16, 84.9), ("cat", "out", 64, 10.0)]]
+    assert [len(report.under_floor(rows, op)) for op in ("permute", "stack", "cat")] == [1, 1, 0]
+    under = {(s["op"], s["mode"]): s["under_floor"] for s in report.summarize(rows)}
+    assert under == {("cat", "out"): None, ("permute", "alloc"): None, ("permute", "out"): 1, ("stack", "out"): 1}
+
+
+def test_several_passes_are_written_with_each_passes_rows(tmp_path, monkeypatch, capsys):
+    tiny = cases.Case("permute", "smoke", (2, 3, 64, 64), (0, 2, 3, 1))
+    monkeypatch.setattr(cases, "cases_for", lambda size, ops: ([tiny], []))
+    bench.main(["--op", "permute", "--rounds", "1", "--passes", "3", "--dtype-sizes", "2", "--mode", "out",
+                "--out-dir", str(tmp_path), "--no-plot"])
+    data = json.loads((tmp_path / "cpu-default.json").read_text())
+    assert data["machine"]["passes"] == 3 and len(data["passes"]) == 3
+    (row,) = data["rows"]
+    pcts = sorted(p["rows"][0]["pct_of_copy"] for p in data["passes"])
+    assert row["pct_of_copy"] == pytest.approx(pcts[1])
+    assert (row["pct_of_copy_min"], row["pct_of_copy_max"]) == pytest.approx((pcts[0], pcts[2]))
+    assert [line.startswith(f"pass {n}: copy ") for n, line in
+            enumerate((l for l in capsys.readouterr().out.splitlines() if l.startswith("pass ")), 1)] == [True] * 3
+
+
 def test_page_size_run_writes_rows_for_both_page_sizes(tmp_path, monkeypatch):
     from benchmarks import pages
 
