@@ -101,7 +101,7 @@ def main(argv=None):
     info = machine.describe(args.device)
     info["cache"] = args.cache
     info["passes"] = args.passes
-    print(f"reshapeops benchmarks: {args.size} list on {info.get('gpu') or info['cpu']} "
+    print(f"reshapeops benchmarks: {args.size} list on {machine.where(info)} "
           f"({info['threads']} threads), torch {info['torch']}, {args.cache} caches")
 
     passes = []

@@ -18,6 +18,43 @@ def _cpu_model():
     return platform.processor() or platform.machine()
 
 
+def _cpu_identity():
+    """Family, model and stepping, which name the microarchitecture where the model name does not (a VM
+    may report only "AMD EPYC", and the development VMs have been both Zen 4 and Zen 5)."""
+    fields = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key in ("cpu family", "model", "stepping") and key not in fields:
+                    fields[key] = value.strip()
+                if not line.strip():
+                    break
+    except OSError:
+        return ""
+    return ", ".join(f"{k} {v}" for k, v in fields.items())
+
+
+def _cpu_caches():
+    """Each cache level's size as the kernel reports it for CPU 0, e.g. {"L1d": "32K", "L2": "1024K"}."""
+    caches = {}
+    root = "/sys/devices/system/cpu/cpu0/cache"
+    try:
+        indices = sorted(d for d in os.listdir(root) if d.startswith("index"))
+        for index in indices:
+            def read(name):
+                with open(os.path.join(root, index, name)) as f:
+                    return f.read().strip()
+            kind = read("type")
+            if kind == "Instruction":
+                continue
+            caches[f"L{read('level')}" + ("d" if kind == "Data" else "")] = read("size")
+    except OSError:
+        pass
+    return caches
+
+
 def _transparent_huge_pages():
     """The kernel's mode ("always", "madvise" or "never"), and whether torch's allocator asks for them."""
     try:
@@ -43,9 +80,21 @@ def describe(device):
         from reshapeops import _C
 
         plan = _C.describe_plan([64, 64], [1, 64], [64, 1], 4)
+        info["cpu_identity"] = _cpu_identity()
+        info["cpu_caches"] = _cpu_caches()
         info["simd"] = plan.get("isa", "")
         info["transparent_huge_pages"] = _transparent_huge_pages()
     if device == "cuda":
         info["gpu"] = torch.cuda.get_device_name()
         info["cuda"] = torch.version.cuda
     return info
+
+
+def where(info):
+    """One line naming the machine: the GPU, or the CPU with its identity and caches."""
+    if info.get("gpu"):
+        return info["gpu"]
+    details = [info["cpu_identity"]] if info.get("cpu_identity") else []
+    if info.get("cpu_caches"):
+        details.append(", ".join(f"{level} {size}" for level, size in info["cpu_caches"].items()))
+    return f"{info['cpu']} ({'; '.join(details)})" if details else info["cpu"]

@@ -150,3 +150,22 @@ def test_page_size_run_refuses_a_wrong_result(monkeypatch):
     case = cases.Case("permute", "smoke", (4, 6), (1, 0))
     with pytest.raises(AssertionError, match="differs from torch"):
         pages.run_case(case, torch.int16, pages.PagedBuffers(), Clock("cpu"), 1, torch.Generator().manual_seed(0))
+
+
+def test_the_machine_is_named_by_its_cpu_identity_and_caches():
+    import shutil
+    import subprocess
+
+    from benchmarks import machine
+
+    info = machine.describe("cpu")
+    caches = info["cpu_caches"]
+    if caches and shutil.which("getconf"):  # the C library's figure, read another way than from sysfs
+        l1d = subprocess.run(["getconf", "LEVEL1_DCACHE_SIZE"], capture_output=True, text=True).stdout.strip()
+        if l1d.isdigit() and int(l1d) > 0:
+            assert caches["L1d"] == f"{int(l1d) // 1024}K"
+    line = machine.where(info)
+    assert line.startswith(info["cpu"])
+    assert all(f"{level} {size}" in line for level, size in caches.items())
+    assert machine.where({"cpu": "x", "gpu": "NVIDIA H100"}) == "NVIDIA H100"
+    assert machine.where({"cpu": "x", "cpu_identity": "", "cpu_caches": {}}) == "x"

@@ -245,8 +245,9 @@ def test_permutes_past_the_cache(dtype, gen):
         out = out_at(expected, offset)
         reshapeops.permute(wide, (1, 0), out=out)
         assert_bitwise_equal(out, expected, f"rows on lines, out= {offset} elements in")
-    # Byte tiles whose source rows crowd L1 but not L2 (4,096 bytes apart) and whose destination rows
-    # start on lines are staged a 64-byte column of rows at a time (stream_tile_staged); out= one
+    # Byte tiles (tiles of every element size, on cores whose L1 has 8 ways) whose source rows crowd L1
+    # but not L2 (4,096 bytes apart) and whose destination rows start on lines are staged a 64-byte
+    # column of rows at a time (stream_tile_staged); out= one
     # element in takes the buffer. A view 4,000 bytes wide leaves a last tile along the source rows
     # that is no multiple of 64 and takes the buffer too.
     crowded = random_tensor(((n * width // 4096 // 64 + 1) * 64, 4096 // width), dtype, gen)
@@ -257,13 +258,16 @@ def test_permutes_past_the_cache(dtype, gen):
             reshapeops.permute(source, (1, 0), out=out)
             assert_bitwise_equal(out, expected, f"crowded rows {tuple(source.shape)}, out= {offset} elements in")
     # Channels first with C = 64 and rows 16 KB apart fill L2's sets to its 16 ways: byte tiles are
-    # staged all the same (and take the buffer with out= one element in).
-    channels_first = random_tensor((n * width // (64 * 16384) + 1, 64, 16384 // width), dtype, gen)
-    expected = channels_first.transpose(1, 2).contiguous()
-    for offset in (0, 1):
-        out = out_at(expected, offset)
-        reshapeops.permute(channels_first, (0, 2, 1), out=out)
-        assert_bitwise_equal(out, expected, f"C=64 rows 16 KB apart, out= {offset} elements in")
+    # staged all the same (and take the buffer with out= one element in). Rows 64 KB apart overfill
+    # them, as far as virtual addresses tell: where L1 has 8 ways, tiles of so few rows are staged
+    # anyway, elsewhere they take the buffer.
+    for row_bytes in (16384, 65536):
+        channels_first = random_tensor((n * width // (64 * row_bytes) + 1, 64, row_bytes // width), dtype, gen)
+        expected = channels_first.transpose(1, 2).contiguous()
+        for offset in (0, 1):
+            out = out_at(expected, offset)
+            reshapeops.permute(channels_first, (0, 2, 1), out=out)
+            assert_bitwise_equal(out, expected, f"C=64 rows {row_bytes} bytes apart, out= {offset} elements in")
     # Channels last with C = 16 or 64: a tile's destination rows are one stretch of the output, written
     # in 1 KB pieces that end on the output's 1 KB boundaries. An odd H x W leaves a ragged last tile;
     # out= one element into a buffer starts every stretch part-way into a piece. Back to channels first,

@@ -16,7 +16,7 @@
 // the next tile's lines arrive. Where destination rows start on lines and the source rows spread over
 // the cache's sets, tiles of every element size skip the buffer and the two phases overlap
 // (transpose/streamed_tile.h); byte tiles whose rows crowd L1, and L2 no more than its ways hold, are
-// staged through a small slab, and destination rows of 16 bytes (C = 16 channels last, 1- and 2-byte
+// staged through a small slab (tiles of every element size, on cores whose L1 has 8 ways), and destination rows of 16 bytes (C = 16 channels last, 1- and 2-byte
 // elements) are streamed a line of several rows at a time.
 // Measured and dropped: building the next tile while writing out the last from a second buffer
 // (0.65-1.05x: the shuffle's stores queue behind the streaming ones), requesting half or all of the

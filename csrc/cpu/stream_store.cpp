@@ -1,30 +1,6 @@
 #include "stream_store.h"
 
-#include <unistd.h>
-
-#include <fstream>
-#include <string>
-
 namespace reshapeops::cpu {
-
-// The last-level cache one core shares, from sysfs ("32768K"); sysconf's figure can be the sum over
-// all cache complexes of the package (seen: 384 MB for a part with 32 MB per complex), which is not
-// what one core's data competes for.
-int64_t last_level_cache_bytes() {
-  for (const char* index : {"index3", "index2"}) {
-    std::ifstream file(std::string("/sys/devices/system/cpu/cpu0/cache/") + index + "/size");
-    int64_t value = 0;
-    char unit = 0;
-    if (file >> value >> unit && value > 0) {
-      return value * (unit == 'K' ? 1024 : unit == 'M' ? 1024 * 1024 : 1);
-    }
-  }
-  long bytes = -1;
-#if defined(_SC_LEVEL3_CACHE_SIZE)
-  bytes = sysconf(_SC_LEVEL3_CACHE_SIZE);
-#endif
-  return bytes > 0 ? bytes : 8 * 1024 * 1024;
-}
 
 bool use_streaming_stores(int64_t output_bytes) {
   // Input and output share the cache; once the two together pass three quarters of it, the output

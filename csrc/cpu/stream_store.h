@@ -10,14 +10,13 @@
 #include <cstring>
 #include <numeric>
 
+#include "cache_geometry.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 namespace reshapeops::cpu {
-
-// The last-level cache one core shares (bytes), which the thresholds below are fractions of.
-int64_t last_level_cache_bytes();
 
 // True for outputs large enough that they will not stay in the last-level cache anyway, written in
 // scattered runs (transposes, many-input gathers, row copies).

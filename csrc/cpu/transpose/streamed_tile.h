@@ -23,7 +23,7 @@
 // apart: every line would need two vectors merged, and that merging cost what the buffer cost), and
 // source rows that crowd the cache's sets (StreamedBlock::crowded): those keep the buffered tile, but
 // for byte tiles whose rows crowd L1 and fill L2's sets no more than its ways hold, which are staged
-// (stream_tile_staged).
+// (stream_tile_staged), as are tiles of every element size on cores whose L1 has 8 ways.
 // The next tile's lines are requested a share before every block, as the write-out requests them
 // between 1 KB pieces: requested once per group of rows (four times as many at once), most of them
 // were dropped, and bytes ran 0.8-0.9x as fast as with the buffered tile.
@@ -40,6 +40,8 @@
 #error "streamed_tile.h needs 64-byte vectors: one vector, one destination line"
 #endif
 #include <immintrin.h>
+
+#include "../cache_geometry.h"
 
 namespace reshapeops::cpu::RESHAPEOPS_ISA {
 
@@ -152,34 +154,49 @@ TableDst<T> rows_from(const TableDst<T>& d, int64_t a0) { return {d.base, d.offs
 // The buffered tile they took instead stores every 16-byte piece to its buffer and loads it back.
 // Measured in alternating runs from truly cold caches: 4096 x 4096 bytes 1.05-1.11x on two threads
 // in slow spells (copy 39-43 GB/s), 1.19-1.21x in a fast one (67-74 GB/s), 1.10-1.16x on one thread;
-// 512 x 512 byte batches 0.96-1.09x. Not for 2-byte elements: their 512 x 512 batches ran 0.84-0.97x
-// and 4096 x 4096 0.91-0.95x on two threads (1.29x on one), and C = 64 channels first gained nothing.
+// 512 x 512 byte batches 0.96-1.09x.
 // Staging reads each line once, so a block's rows may fill L2's sets up to its 16 ways, where
 // stream_tile's square blocks stop at 8: uint8 NCHW -> NHWC with C = 64 (rows 16 KB apart, 16 in
 // each of the sets they use) ran 1.17-1.27x as fast staged as buffered, on one thread or two, in fast
 // and slow spells. More rows per set (reversals of power-of-two dims, rows 64 KB apart) keep the
 // buffer: their lines are evicted before they are staged.
+// Wider elements depend on L1's ways. With 12 (Zen 5) the buffered tile keeps them: staged, 2-byte
+// 512 x 512 batches ran 0.84-0.97x and 4096 x 4096 0.91-0.95x on two threads, and C = 64 channels
+// first gained nothing. With 8 (Zen 4) the buffered tile's reads from rows that share L1's sets are
+// evicted before it is done with their lines, and every element size is staged; so is a tile of at
+// most 64 source rows whatever L2's sets they start in, as on 4 KB pages the rows' physical pages
+// spread them over L2's sets (NCHW -> NHWC with C = 64: rows 32 or 64 KB apart). Measured on Zen 4
+// in alternating runs, truly cold, two threads, against the buffer: C = 64 channels first float16
+// 1.45-1.67x (42-68 -> 71-102% of copy), float32 1.1-1.36x; 4096 x 4096 float16 1.1-1.35x; 512 x 512
+// float16 batches 1.0-1.15x; reversals, video layouts and many-input stacks within noise; reversals
+// with their tiles of 128-256 rows staged whatever L2's sets: 0.65-1.0x.
 constexpr int64_t kStagingBytes = 16 * 1024;  // 256 source rows: a tile's cols_b past the cache
+constexpr int64_t kFewStagedRows = 64;
+
+inline bool l1_has_few_ways() {
+  const int ways = l1_data_ways();
+  return ways > 0 && ways <= 8;
+}
 
 // More than 16 source rows starting in the same line of L2's 64 KB period: more than its ways hold.
 template <typename Rows>
 inline bool overfill_l2_sets(const Rows& src, int64_t rows) { return crowd_sets<1024, 16>(src, rows); }
 
-template <typename Rows, typename Dst>
+template <typename T, typename Rows, typename Dst>
 inline bool stream_tile_staged(const Rows& src, const Dst& dst, int64_t rows_a, int64_t cols_b,
                                const LineRequests& next) {
-  using T = uint8_t;
-  constexpr int N = 64;
-  if (rows_a % N != 0 || cols_b % N != 0 || cols_b * N > kStagingBytes || !rows_start_on_lines(dst, rows_a) ||
-      overfill_l2_sets(src, cols_b)) {
+  constexpr int N = 64 / sizeof(T);  // elements in a 64-byte column
+  const bool few_rows = cols_b <= kFewStagedRows && l1_has_few_ways();
+  if (rows_a % N != 0 || cols_b % StreamedBlock<T>::B != 0 || cols_b * 64 > kStagingBytes ||
+      !rows_start_on_lines(dst, rows_a) || (!few_rows && overfill_l2_sets(src, cols_b))) {
     return false;
   }
-  alignas(64) static thread_local T staging_buffer[kStagingBytes];
+  alignas(64) static thread_local T staging_buffer[kStagingBytes / sizeof(T)];
   T* const staging = staging_buffer;  // once: stores may alias what a thread-local's address is read from
   LineRequests per_slab = next;
   per_slab.lines = next.share(rows_a / N);
   for (int64_t a = 0; a < rows_a; a += N) {
-    for (int64_t b = 0; b < cols_b; ++b) std::memcpy(staging + b * N, src.row(b) + a, N);
+    for (int64_t b = 0; b < cols_b; ++b) std::memcpy(staging + b * N, src.row(b) + a, 64);
     stream_blocks<T>(StridedRows<T>{reinterpret_cast<const char*>(staging), N}, rows_from(dst, a), N, cols_b,
                      per_slab);
   }
@@ -255,7 +272,7 @@ inline bool stream_tile_16_wide(const Rows& src, const StridedDst<T>& dst, int64
   return true;
 }
 
-// The first streamed kernel that covers the tile: 16-byte rows, blocks, or a staged byte tile.
+// The first streamed kernel that covers the tile: 16-byte rows, blocks, or a staged tile.
 template <typename T, typename Rows, typename Dst>
 inline bool stream_tile_any(const Rows& src, const Dst& dst, int64_t rows_a, int64_t cols_b,
                             const LineRequests& next) {
@@ -263,7 +280,7 @@ inline bool stream_tile_any(const Rows& src, const Dst& dst, int64_t rows_a, int
     if (stream_tile_16_wide<T>(src, dst, rows_a, cols_b, next)) return true;
   }
   if (stream_tile<T>(src, dst, rows_a, cols_b, next)) return true;
-  if constexpr (sizeof(T) == 1) return stream_tile_staged(src, dst, rows_a, cols_b, next);
+  if (sizeof(T) == 1 || l1_has_few_ways()) return stream_tile_staged<T>(src, dst, rows_a, cols_b, next);
   return false;
 }
 
