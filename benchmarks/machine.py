@@ -38,18 +38,17 @@ def _cpu_identity():
 
 def _cpu_caches():
     """Each cache level's size as the kernel reports it for CPU 0, e.g. {"L1d": "32K", "L2": "1024K"}."""
+    def read(index, name):
+        with open(os.path.join(root, index, name)) as f:
+            return f.read().strip()
+
     caches = {}
     root = "/sys/devices/system/cpu/cpu0/cache"
     try:
-        indices = sorted(d for d in os.listdir(root) if d.startswith("index"))
-        for index in indices:
-            def read(name):
-                with open(os.path.join(root, index, name)) as f:
-                    return f.read().strip()
-            kind = read("type")
-            if kind == "Instruction":
-                continue
-            caches[f"L{read('level')}" + ("d" if kind == "Data" else "")] = read("size")
+        for index in sorted(d for d in os.listdir(root) if d.startswith("index")):
+            kind = read(index, "type")
+            if kind != "Instruction":
+                caches[f"L{read(index, 'level')}" + ("d" if kind == "Data" else "")] = read(index, "size")
     except OSError:
         pass
     return caches

@@ -5,6 +5,7 @@
 
 #include "cpu/kernels.h"
 #include "eager_concat.h"
+#include "cpu/cache_geometry.h"
 #include "cpu/stream_store.h"
 #include "ops/impl_all.h"
 #include "ops/ops.h"

@@ -247,9 +247,9 @@ def test_permutes_past_the_cache(dtype, gen):
         assert_bitwise_equal(out, expected, f"rows on lines, out= {offset} elements in")
     # Byte tiles (tiles of every element size, on cores whose L1 has 8 ways) whose source rows crowd L1
     # but not L2 (4,096 bytes apart) and whose destination rows start on lines are staged a 64-byte
-    # column of rows at a time (stream_tile_staged); out= one
-    # element in takes the buffer. A view 4,000 bytes wide leaves a last tile along the source rows
-    # that is no multiple of 64 and takes the buffer too.
+    # column of rows at a time (stream_tile_staged); out= one element in takes the buffer. A view
+    # 4,000 bytes wide leaves a last tile along the source rows that is no multiple of 64 and takes
+    # the buffer too.
     crowded = random_tensor(((n * width // 4096 // 64 + 1) * 64, 4096 // width), dtype, gen)
     for source in (crowded, crowded[:, : 4000 // width]):
         expected = source.t().contiguous()

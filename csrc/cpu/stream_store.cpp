@@ -1,5 +1,7 @@
 #include "stream_store.h"
 
+#include "cache_geometry.h"
+
 namespace reshapeops::cpu {
 
 bool use_streaming_stores(int64_t output_bytes) {

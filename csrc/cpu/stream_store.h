@@ -10,8 +10,6 @@
 #include <cstring>
 #include <numeric>
 
-#include "cache_geometry.h"
-
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
