@@ -52,4 +52,9 @@ int l1_data_ways() {
   return ways;
 }
 
+bool l1_has_few_ways() {
+  const int ways = l1_data_ways();
+  return ways > 0 && ways <= 8;
+}
+
 }  // namespace reshapeops::cpu

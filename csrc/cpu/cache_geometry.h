@@ -12,4 +12,8 @@ int64_t last_level_cache_bytes();
 // where the system does not say. Rows that share L1's sets evict each other sooner with fewer ways.
 int l1_data_ways();
 
+// L1 has 8 ways or fewer (and the system says how many): the cores on which staging every element
+// size (transpose/streamed_tile.h) and requests into L2 only (read_ahead.h) were measured to gain.
+bool l1_has_few_ways();
+
 }  // namespace reshapeops::cpu

@@ -16,17 +16,19 @@
 // the next tile's lines arrive. Where destination rows start on lines and the source rows spread over
 // the cache's sets, tiles of every element size skip the buffer and the two phases overlap
 // (transpose/streamed_tile.h); byte tiles whose rows crowd L1, and L2 no more than its ways hold, are
-// staged through a small slab (tiles of every element size, on cores whose L1 has 8 ways), and destination rows of 16 bytes (C = 16 channels last, 1- and 2-byte
-// elements) are streamed a line of several rows at a time.
+// staged through a small slab (tiles of every element size, on cores whose L1 has 8 ways), and
+// destination rows of 16 bytes (C = 16 channels last, 1- and 2-byte elements) are streamed a line of
+// several rows at a time.
 // Measured and dropped: building the next tile while writing out the last from a second buffer
 // (0.65-1.05x: the shuffle's stores queue behind the streaming ones), requesting half or all of the
 // next tile's lines during the shuffle (0.55-0.9x in a fast spell, into L1 or L2 alike: requests
 // waiting on memory hold the miss buffers the shuffle's own reads from L2 need; with the shuffle left
 // out, a test build ran the same transpose at 89-96% of copy), 32- or 64-byte streaming stores
-// (0.9-1.0x), requests into L2 only (two threads 0.8-0.9x), taller or smaller tiles for wide
-// transposes, and storing each strip's vectors whole, keeping the tile as 16-byte pieces that the
-// write-out gathers (a quarter of the stores, no extracting shuffles: 1.03-1.07x on one thread, 1.0x
-// on two in a fast spell, and slower for short destination rows).
+// (0.9-1.0x), requests into L2 only (two threads 0.8-0.9x on Zen 5; on Zen 4 they won, see
+// read_ahead.h), taller or smaller tiles for wide transposes, and storing each strip's vectors whole,
+// keeping the tile as 16-byte pieces that the write-out gathers (a quarter of the stores, no
+// extracting shuffles: 1.03-1.07x on one thread, 1.0x on two in a fast spell, and slower for short
+// destination rows).
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -245,8 +247,9 @@ void copy_deinterleaved(const TransposeGeometry& g, const OuterWalker& batch, in
 // hold the lines of only 16 rows; the next tile's lines, requested during this tile's write-out, are
 // evicted before the kernel reads them. The same 4-D and 6-D reversals with the source's rows padded
 // by 64 bytes or 1 KB ran 1.25-1.5x as fast for uint8 and 1.1-1.2x for float16 (cold caches, two
-// threads); padded by 4 KB (more L2 sets, the same L1 set) not at all. No remedy was found: requests
-// into L2 only or non-temporal (0.7-1.0x), first copying the rows to a padded staging buffer
+// threads); padded by 4 KB (more L2 sets, the same L1 set) not at all. No remedy was found on Zen 5:
+// requests into L2 only or non-temporal (0.7-1.0x; on Zen 4 into L2 only gained 1.1-1.75x, see
+// read_ahead.h, and the reversals still run 50-85% of copy there), first copying the rows to a padded staging buffer
 // (0.85-1.05x), requesting one strip of rows ahead inside the tile (0.5-1.0x), and a pipeline that
 // writes out the previous tile between strips of the next (0.8-1.2x, as often slower as faster).
 // Tiles whose destination rows all start on lines are streamed from registers instead, where their

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "read_ahead.h"
 #include "stream_store.h"
 #include "transpose/tile_kernels.h"
 
@@ -29,7 +30,10 @@ template <typename RowStart>
 class NextTilePrefetch {
  public:
   NextTilePrefetch(RowStart row_start, int64_t count, int64_t row_bytes)
-      : row_start_(row_start), count_(row_bytes > 0 ? count : 0), row_lines_((row_bytes + 63) / 64) {}
+      : row_start_(row_start),
+        count_(row_bytes > 0 ? count : 0),
+        row_lines_((row_bytes + 63) / 64),
+        into_l2_(requests_into_l2()) {}
 
   int64_t lines() const { return count_ * row_lines_; }
 
@@ -39,7 +43,7 @@ class NextTilePrefetch {
     while (lines > 0 && row_ < count_) {
       const char* row = row_start_(row_);
       const int64_t take = std::min(lines, row_lines_ - line_);
-      for (int64_t i = line_; i < line_ + take; ++i) __builtin_prefetch(row + i * 64);
+      for (int64_t i = line_; i < line_ + take; ++i) request_line(row + i * 64, into_l2_);
       lines -= take;
       line_ += take;
       if (line_ == row_lines_) line_ = 0, ++row_;
@@ -51,6 +55,7 @@ class NextTilePrefetch {
  private:
   RowStart row_start_;
   int64_t count_, row_lines_;
+  bool into_l2_;
   int64_t row_ = 0, line_ = 0;
 };
 

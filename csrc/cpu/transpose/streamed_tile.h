@@ -173,11 +173,6 @@ TableDst<T> rows_from(const TableDst<T>& d, int64_t a0) { return {d.base, d.offs
 constexpr int64_t kStagingBytes = 16 * 1024;  // 256 source rows: a tile's cols_b past the cache
 constexpr int64_t kFewStagedRows = 64;
 
-inline bool l1_has_few_ways() {
-  const int ways = l1_data_ways();
-  return ways > 0 && ways <= 8;
-}
-
 // More than 16 source rows starting in the same line of L2's 64 KB period: more than its ways hold.
 template <typename Rows>
 inline bool overfill_l2_sets(const Rows& src, int64_t rows) { return crowd_sets<1024, 16>(src, rows); }
