@@ -132,10 +132,10 @@ void gather_tiles(const CatInputs& inputs, int element_size, int64_t row_begin, 
                                  line_requests(next))) {
         continue;
       }
+      const int64_t lead = on_lines && j0 > 0 ? lead_inputs : 0;
+      const int64_t ld = padded_row(lead + cb, es);
+      kernel.gather(element_size, inputs.data + j0 - lead, r0, buffer, ld, ra, lead + cb);
       if (on_lines) {
-        const int64_t lead = j0 > 0 ? lead_inputs : 0;
-        const int64_t ld = padded_row(lead + cb, es);
-        kernel.gather(element_size, inputs.data + j0 - lead, r0, buffer, ld, ra, lead + cb);
         write_tile_on_lines(true, tile_out, count * es, buffer, ld * es, lead * es, ra, cb * es, j0 == 0,
                             !same_rows, next);
         continue;
@@ -144,8 +144,6 @@ void gather_tiles(const CatInputs& inputs, int element_size, int64_t row_begin, 
       // packed tiles), and the buffer's rows are packed the same way, unless that would put them a
       // multiple of 128 bytes apart (see padded_row): 1,024 packed inputs of one byte ran at a quarter
       // of the speed of padded ones. write_tile_to_rows sees which from the strides.
-      const int64_t ld = padded_row(cb, es);
-      kernel.gather(element_size, inputs.data + j0, r0, buffer, ld, ra, cb);
       write_tile_to_rows(true, tile_out, count * es, buffer, ld * es, ra, cb * es, next);
     }
   }
